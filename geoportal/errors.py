@@ -1,0 +1,79 @@
+"""One table from domain exceptions to HTTP status, and the API's error body.
+
+Every app raises its own exceptions (subclasses of ``CommonMapError``); views never
+build error responses by hand. The body is always ``{"detail": ..., "code": ...}``
+plus ``parameter`` and ``hint`` when they help the caller fix the request.
+"""
+
+from http import HTTPStatus
+
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class CommonMapError(Exception):
+    """Base of every domain error that can reach an API caller."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, parameter: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+        self.hint = hint
+
+    def as_dict(self) -> dict:
+        """The JSON body for this error."""
+        body = {"detail": self.message, "code": self.code}
+        if self.parameter:
+            body["parameter"] = self.parameter
+        if self.hint:
+            body["hint"] = self.hint
+        return body
+
+
+class InvalidParameter(CommonMapError):
+    """A query parameter or body field is missing, malformed or out of range."""
+
+    code = "invalid_parameter"
+
+
+class NotFound(CommonMapError):
+    """The thing asked for does not exist (or the caller may not know it exists)."""
+
+    code = "not_found"
+
+
+class PayloadTooLarge(CommonMapError):
+    """The request asks for more work than one call may do."""
+
+    code = "too_large"
+
+
+STATUS_FOR = {
+    InvalidParameter: HTTPStatus.BAD_REQUEST,
+    NotFound: HTTPStatus.NOT_FOUND,
+    PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+}
+
+
+def status_for(exc: CommonMapError) -> int:
+    """HTTP status for a domain error: the first matching class in ``STATUS_FOR``."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_FOR:
+            return STATUS_FOR[cls]
+    return HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF exception handler: domain errors through the table, DRF's own with a code."""
+    if isinstance(exc, CommonMapError):
+        return Response(exc.as_dict(), status=status_for(exc))
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = getattr(response.data["detail"], "code", "error")
+    return response

@@ -1,0 +1,17 @@
+"""Top-level URLs: the map page, the APIs, their OpenAPI schema and docs, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from geoportal import health, pages
+
+urlpatterns = [
+    path("", pages.map_page, name="map"),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("layers.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages Common Map needs, only when something is missing.
+# Works as root or as a user with sudo; a second run installs nothing.
+set -euo pipefail
+
+PACKAGES=(
+  postgresql-15 postgresql-contrib postgresql-15-postgis-3
+  gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils
+  python3-venv
+  chromium fonts-noto-core
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+echo "Installing Debian packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
