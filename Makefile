@@ -1,0 +1,63 @@
+# Common Map: two commands on a fresh Debian 12 machine.
+#   make run    install what is missing, start PostGIS, migrate, load demo data, serve :8000
+#   make test   the same set-up, then lint, migration check and the whole test suite
+#   make stop   stop the server and the PostGIS cluster that `make run` started
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local runs get development defaults (DEBUG, a dev secret, the local cluster's URL);
+# production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
+export COMMONMAP_DEV ?= 1
+
+.PHONY: run test stop system venv db migrate demo static lint bench clean-db
+
+system:
+	@scripts/install_system.sh
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv: system $(VENV)/.installed
+
+db: system
+	@scripts/db.sh start
+
+migrate: venv db
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo_areas
+
+static: venv
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: demo static
+	@mkdir -p run
+	@echo "Serving Common Map on http://$(HOST):$(PORT)/  (make stop to stop)"
+	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
+		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5
+
+stop:
+	@if [ -f run/gunicorn.pid ]; then kill "$$(cat run/gunicorn.pid)" 2>/dev/null || true; rm -f run/gunicorn.pid; fi
+	@scripts/db.sh stop
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: venv db static lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: demo
+	$(PY) bench/lookup.py
+
+clean-db:
+	@scripts/db.sh drop

@@ -1,0 +1,72 @@
+"""Read queries over administrative areas, shared by the API views and the tests."""
+
+from django.contrib.gis.db.models.functions import GeoFunc, Transform
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from geoportal.errors import InvalidParameter, NotFound
+from layers.lookup import generation_on
+from layers.models import AdministrativeArea, BoundaryGeneration
+
+# Simplification happens in true metres: UTM 48N (WGS 84) covers the whole city.
+METRIC_SRID = 32648
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    """``ST_SimplifyPreserveTopology(geom, tolerance)``: never collapses a polygon."""
+
+    function = "ST_SimplifyPreserveTopology"
+    geom_param_pos = (0,)
+
+
+def resolve_generation(slug: str | None) -> BoundaryGeneration:
+    """The generation named by ``slug``, or the one valid today when none is given."""
+    if not slug:
+        return generation_on(timezone.localdate())
+    generation = BoundaryGeneration.objects.filter(slug=slug).first()
+    if generation is None:
+        known = ", ".join(BoundaryGeneration.objects.values_list("slug", flat=True))
+        raise InvalidParameter(
+            f"Unknown boundary generation {slug!r}; known generations: {known}.",
+            parameter="generation",
+        )
+    return generation
+
+
+def areas_of(generation: BoundaryGeneration, simplify_m: float | None = None) -> QuerySet:
+    """The generation's areas with ``out_geom``: the geometry, simplified when asked."""
+    queryset = AdministrativeArea.objects.filter(generation=generation).select_related(
+        "parent", "generation"
+    )
+    if simplify_m:
+        out = Transform(
+            SimplifyPreserveTopology(Transform("geom", METRIC_SRID), simplify_m), 4326
+        )
+        return queryset.annotate(out_geom=out)
+    return queryset.annotate(out_geom=F("geom"))
+
+
+def area_by_code(code: str, generation: BoundaryGeneration, simplify_m: float | None = None):
+    """One area of the generation; NotFound names the generations that do have the code."""
+    area = areas_of(generation, simplify_m).filter(code=code).first()
+    if area is not None:
+        return area
+    elsewhere = list(
+        AdministrativeArea.objects.filter(code=code)
+        .order_by("generation__valid_from")
+        .values_list("generation__slug", flat=True)
+    )
+    hint = None
+    if elsewhere:
+        hint = "It exists in generation " + ", ".join(elsewhere) + ": add ?generation=" + elsewhere[-1]
+    raise NotFound(f"No area with code {code!r} in generation {generation.slug}.", hint=hint)
+
+
+def parent_chain(area: AdministrativeArea) -> list[AdministrativeArea]:
+    """The area's parents, nearest first (ward → district → province)."""
+    chain = []
+    current = area.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return chain
