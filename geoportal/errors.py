@@ -73,6 +73,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(exc.as_dict(), status=status_for(exc))
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
+    if isinstance(exc, drf_exceptions.ValidationError) and isinstance(exc.detail, dict):
+        # django-filter reports {"param": ["message", ...]}: name the first parameter.
+        parameter, messages = next(iter(exc.detail.items()))
+        message = messages[0] if isinstance(messages, list) else messages
+        body = InvalidParameter(f"Invalid parameter '{parameter}': {message}", parameter=parameter)
+        return Response({**body.as_dict(), "errors": exc.detail}, status=400)
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(response.data["detail"], "code", "error")

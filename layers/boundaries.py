@@ -46,11 +46,12 @@ class StoreReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """True when anything was written."""
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.removed)
 
 
 def as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
@@ -67,9 +68,14 @@ def as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
 
 
 def upsert_generation(
-    slug: str, *, name: str, valid_from: date, valid_to: date | None, description: str = "",
+    slug: str,
+    *,
+    name: str,
+    valid_from: date,
+    valid_to: date | None,
+    description: str = "",
     source: str = "",
-) -> tuple[BoundaryGeneration, bool]:  # fmt: skip
+) -> tuple[BoundaryGeneration, bool]:
     """Create the generation or bring its fields up to date; True when anything changed."""
     values = {
         "name": name,
@@ -101,8 +107,13 @@ def _same(area: AdministrativeArea, values: dict) -> bool:
 
 
 @transaction.atomic
-def store_areas(generation: BoundaryGeneration, areas: Iterable[AreaInput]) -> StoreReport:
-    """Upsert areas by code into ``generation``, link parents, rebuild the lookup pieces."""
+def store_areas(
+    generation: BoundaryGeneration, areas: Iterable[AreaInput], *, remove_missing: bool = False
+) -> StoreReport:
+    """Upsert areas by code into ``generation``, link parents, rebuild the lookup pieces.
+
+    With ``remove_missing`` the input is the whole generation: areas not in it are deleted.
+    """
     report = StoreReport()
     existing = {a.code: a for a in AdministrativeArea.objects.filter(generation=generation)}
     inputs = list(areas)
@@ -114,7 +125,9 @@ def store_areas(generation: BoundaryGeneration, areas: Iterable[AreaInput]) -> S
         geom = as_multipolygon(item.geom)
         parent = stored.get(item.parent_code) or existing.get(item.parent_code)
         if item.parent_code and parent is None:
-            raise ValueError(f"area {item.code}: parent {item.parent_code} is not in this generation")
+            raise ValueError(
+                f"area {item.code}: parent {item.parent_code} is not in this generation"
+            )
         values = {
             "name": name,
             "name_search": search_form(name),
@@ -129,7 +142,9 @@ def store_areas(generation: BoundaryGeneration, areas: Iterable[AreaInput]) -> S
         }
         area = existing.get(item.code)
         if area is None:
-            area = AdministrativeArea.objects.create(generation=generation, code=item.code, **values)
+            area = AdministrativeArea.objects.create(
+                generation=generation, code=item.code, **values
+            )
             report.created.append(item.code)
         elif _same(area, values):
             report.unchanged.append(item.code)
@@ -139,6 +154,12 @@ def store_areas(generation: BoundaryGeneration, areas: Iterable[AreaInput]) -> S
             area.save()
             report.updated.append(item.code)
         stored[item.code] = area
+    if remove_missing:
+        missing = [a for code, a in existing.items() if code not in stored]
+        # Children first: parents are protected while a child points at them.
+        for area in sorted(missing, key=lambda a: -depth[a.level]):
+            area.delete()
+            report.removed.append(area.code)
     if report.changed:
         rebuild_subdivisions(generation)
     return report

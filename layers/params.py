@@ -82,8 +82,9 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     try:
         min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
     except ValueError:
-        raise InvalidParameter(f"'bbox' has a value that is not a number: {usage}.",
-                               parameter="bbox") from None  # fmt: skip
+        raise InvalidParameter(
+            f"'bbox' has a value that is not a number: {usage}.", parameter="bbox"
+        ) from None
     if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
         raise InvalidParameter(f"'bbox' values must be finite: {usage}.", parameter="bbox")
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
@@ -123,7 +124,7 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
         items = body
     if not isinstance(items, list):
         raise InvalidParameter(
-            "The body must be a JSON list of [lon, lat] pairs or {\"lon\", \"lat\"} objects, "
+            'The body must be a JSON list of [lon, lat] pairs or {"lon", "lat"} objects, '
             "or a GeoJSON MultiPoint.",
             parameter="points",
         )
@@ -144,7 +145,7 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
             points.append(parse_lon_lat(item[0], item[1], where))
         else:
             raise InvalidParameter(
-                f"{where} must be [lon, lat] or {{\"lon\": …, \"lat\": …}}, got {item!r:.80}.",
+                f'{where} must be [lon, lat] or {{"lon": …, "lat": …}}, got {item!r:.80}.',
                 parameter=where,
             )
     return points

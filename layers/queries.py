@@ -18,6 +18,11 @@ class SimplifyPreserveTopology(GeoFunc):
     function = "ST_SimplifyPreserveTopology"
     geom_param_pos = (0,)
 
+    @property
+    def output_field(self):
+        """The geometry's own field type (the tolerance is a plain number)."""
+        return self.source_expressions[0].output_field
+
 
 def resolve_generation(slug: str | None) -> BoundaryGeneration:
     """The generation named by ``slug``, or the one valid today when none is given."""
@@ -39,9 +44,7 @@ def areas_of(generation: BoundaryGeneration, simplify_m: float | None = None) ->
         "parent", "generation"
     )
     if simplify_m:
-        out = Transform(
-            SimplifyPreserveTopology(Transform("geom", METRIC_SRID), simplify_m), 4326
-        )
+        out = Transform(SimplifyPreserveTopology(Transform("geom", METRIC_SRID), simplify_m), 4326)
         return queryset.annotate(out_geom=out)
     return queryset.annotate(out_geom=F("geom"))
 
@@ -58,7 +61,9 @@ def area_by_code(code: str, generation: BoundaryGeneration, simplify_m: float | 
     )
     hint = None
     if elsewhere:
-        hint = "It exists in generation " + ", ".join(elsewhere) + ": add ?generation=" + elsewhere[-1]
+        hint = (
+            "It exists in generation " + ", ".join(elsewhere) + ": add ?generation=" + elsewhere[-1]
+        )
     raise NotFound(f"No area with code {code!r} in generation {generation.slug}.", hint=hint)
 
 

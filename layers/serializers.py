@@ -28,14 +28,14 @@ class AreaRefSerializer(serializers.Serializer):
 class AreaFeatureSerializer(GeoFeatureModelSerializer):
     """An area as a GeoJSON Feature, its code as the feature id."""
 
-    geometry = GeometryField(source="out_geom", read_only=True)
+    geom = GeometryField(source="out_geom", read_only=True)
     type = serializers.CharField(source="area_type")
     parent = serializers.CharField(source="parent.code", default=None)
     generation = serializers.CharField(source="generation.slug")
 
     class Meta:
         model = AdministrativeArea
-        geo_field = "geometry"
+        geo_field = "geom"
         id_field = "code"
         fields = [
             "code",
@@ -77,15 +77,23 @@ class AreaDetailSerializer(AreaFeatureSerializer):
     def get_successors(self, area) -> list[dict]:
         """The later units this one went into (whole or part)."""
         return [
-            {**_ref(s.new_area), "generation": s.new_area.generation.slug, "whole": s.is_whole,
-             "main": s.is_default}
+            {
+                **_ref(s.new_area),
+                "generation": s.new_area.generation.slug,
+                "whole": s.is_whole,
+                "main": s.is_default,
+            }
             for s in area.successors.select_related("new_area__generation")
-        ]  # fmt: skip
+        ]
 
     def get_predecessors(self, area) -> list[dict]:
         """The earlier units that went (whole or part) into this one."""
         return [
-            {**_ref(s.old_area), "generation": s.old_area.generation.slug, "whole": s.is_whole,
-             "main": s.is_default}
+            {
+                **_ref(s.old_area),
+                "generation": s.old_area.generation.slug,
+                "whole": s.is_whole,
+                "main": s.is_default,
+            }
             for s in area.predecessors.select_related("old_area__generation")
-        ]  # fmt: skip
+        ]

@@ -80,7 +80,10 @@ def _multi(geom) -> MultiPolygon:
 def _partition_wards(zones: list[tuple[object, list[units.UnitRecord]]]) -> list[AreaSpec]:
     """Cells for the units of each (outline, units) zone, noded together."""
     results = partition_zones(
-        [Zone(outline, [(w.lon, w.lat) for w in ws], [w.area_km2 for w in ws]) for outline, ws in zones]
+        [
+            Zone(outline, [(w.lon, w.lat) for w in ws], [w.area_km2 for w in ws])
+            for outline, ws in zones
+        ]
     )
     return [
         AreaSpec(record=w, geom=cell, label_point=site)

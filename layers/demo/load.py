@@ -60,7 +60,7 @@ def load_demo() -> DemoReport:
             description=spec.description,
             source=SOURCE,
         )
-        reports[spec.slug] = boundaries.store_areas(generation, _inputs(spec))
+        reports[spec.slug] = boundaries.store_areas(generation, _inputs(spec), remove_missing=True)
         stored[spec.slug] = generation
     links = [(s.old_code, s.new_code, s.is_whole, s.is_default) for s in units.successions()]
     written = boundaries.store_successions(stored["2025-01"], stored["2025-07"], links)

@@ -156,9 +156,13 @@ def _power_cell(i: int, sites: np.ndarray, weights: np.ndarray, frame: Polygon) 
         on_line = s_i + unit * ((c - n @ s_i) / norm)
         along = np.array([-unit[1], unit[0]]) * big
         half = Polygon(
-            [on_line + along, on_line - along, on_line - along - unit * big,
-             on_line + along - unit * big]
-        )  # fmt: skip
+            [
+                on_line + along,
+                on_line - along,
+                on_line - along - unit * big,
+                on_line + along - unit * big,
+            ]
+        )
         cell = cell.intersection(half)
         if cell.is_empty:
             break

@@ -20,6 +20,28 @@ CITY_CODE = "79"
 CITY_KEY = "thanhphohochiminh"
 LEGACY_PROVINCE_CODES = ("79", "74", "77")  # Hồ Chí Minh, Bình Dương, Bà Rịa - Vũng Tàu
 
+# vietnamadminunits 1.0.4 gives ten of the new wards the code of another old ward that
+# merged into them. The GSO list (as carried by vietnam-provinces 2025.10.1, data of
+# 2025-10-18, and shared/data/vn_admin_lists) has these; a test cross-checks all 168.
+_OFFICIAL_CODE = {
+    "26800": "26794",  # Phường Linh Xuân
+    "26803": "26797",  # Phường Tam Bình
+    "26809": "26812",  # Phường Hiệp Bình
+    "26876": "26887",  # Phường An Nhơn
+    "26890": "26902",  # Phường Hạnh Thông
+    "26898": "26899",  # Phường Thông Tây Hội
+    "27019": "27010",  # Phường Tân Sơn Nhì
+    "27094": "27118",  # Phường An Khánh
+    "27154": "27160",  # Phường Bàn Cờ
+    "27364": "27385",  # Phường Bình Phú
+}
+
+
+def official_code(code: str) -> str:
+    """The GSO code of a current ward, correcting the package where it differs."""
+    return _OFFICIAL_CODE.get(code, code)
+
+
 _UNIT_TYPES = {
     "Phường": AreaType.PHUONG,
     "Xã": AreaType.XA,
@@ -83,8 +105,9 @@ def _bbox_area_km2(bounds: str) -> float:
 @cache
 def current_units() -> tuple[UnitRecord, ...]:
     """The city and its 168 units since 2025-07-01 (wards, communes, one special zone)."""
-    rows = _rows(
-        "SELECT * FROM admin_units WHERE provinceCode = ? ORDER BY wardCode", (CITY_CODE,)
+    rows = sorted(
+        _rows("SELECT * FROM admin_units WHERE provinceCode = ?", (CITY_CODE,)),
+        key=lambda r: official_code(r["wardCode"]),
     )
     first = rows[0]
     city = UnitRecord(
@@ -99,7 +122,7 @@ def current_units() -> tuple[UnitRecord, ...]:
     )
     wards = [
         UnitRecord(
-            code=r["wardCode"],
+            code=official_code(r["wardCode"]),
             name=normalise_name(r["ward"]),
             area_type=_type_of(normalise_name(r["ward"])),
             level=AreaLevel.WARD,
@@ -174,8 +197,10 @@ def successions() -> tuple[Succession, ...]:
         (resources.files("vietnamadminunits") / "data" / "converter_2025.json").read_text("utf-8")
     )
     new_code = {
-        r["wardKey"]: r["wardCode"]
-        for r in _rows("SELECT wardKey, wardCode FROM admin_units WHERE provinceCode = ?", (CITY_CODE,))
+        r["wardKey"]: official_code(r["wardCode"])
+        for r in _rows(
+            "SELECT wardKey, wardCode FROM admin_units WHERE provinceCode = ?", (CITY_CODE,)
+        )
     }
     marks = ",".join("?" * len(LEGACY_PROVINCE_CODES))
     old_code = {}

@@ -9,93 +9,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('layers', '0001_extensions'),
+        ("layers", "0001_extensions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdministrativeArea',
+            name="AdministrativeArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Official GSO numeric code.', max_length=10)),
-                ('name', models.CharField(help_text='Full name with diacritics, NFC.', max_length=200)),
-                ('name_search', models.CharField(editable=False, max_length=200)),
-                ('area_type', models.CharField(choices=[('tinh', 'Province (tỉnh)'), ('thanh_pho', 'City (thành phố)'), ('quan', 'Urban district (quận)'), ('huyen', 'Rural district (huyện)'), ('thi_xa', 'Town (thị xã)'), ('phuong', 'Ward (phường)'), ('xa', 'Commune (xã)'), ('thi_tran', 'Township (thị trấn)'), ('dac_khu', 'Special zone (đặc khu)')], max_length=12)),
-                ('level', models.CharField(choices=[('province', 'Province'), ('district', 'District'), ('ward', 'Ward')], max_length=10)),
-                ('geom', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326)),
-                ('label_point', django.contrib.gis.db.models.fields.PointField(blank=True, help_text="The unit's centre point, inside geom.", null=True, srid=4326)),
-                ('official_area_km2', models.FloatField(blank=True, null=True)),
-                ('geometry_is_synthetic', models.BooleanField(default=False, help_text='True for demo shapes built from centre points.')),
-                ('geometry_source', models.CharField(blank=True, max_length=300)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='layers.administrativearea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(help_text="Official GSO numeric code.", max_length=10)),
+                (
+                    "name",
+                    models.CharField(help_text="Full name with diacritics, NFC.", max_length=200),
+                ),
+                ("name_search", models.CharField(editable=False, max_length=200)),
+                (
+                    "area_type",
+                    models.CharField(
+                        choices=[
+                            ("tinh", "Province (tỉnh)"),
+                            ("thanh_pho", "City (thành phố)"),
+                            ("quan", "Urban district (quận)"),
+                            ("huyen", "Rural district (huyện)"),
+                            ("thi_xa", "Town (thị xã)"),
+                            ("phuong", "Ward (phường)"),
+                            ("xa", "Commune (xã)"),
+                            ("thi_tran", "Township (thị trấn)"),
+                            ("dac_khu", "Special zone (đặc khu)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("district", "District"),
+                            ("ward", "Ward"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("geom", django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326)),
+                (
+                    "label_point",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True,
+                        help_text="The unit's centre point, inside geom.",
+                        null=True,
+                        srid=4326,
+                    ),
+                ),
+                ("official_area_km2", models.FloatField(blank=True, null=True)),
+                (
+                    "geometry_is_synthetic",
+                    models.BooleanField(
+                        default=False, help_text="True for demo shapes built from centre points."
+                    ),
+                ),
+                ("geometry_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="layers.administrativearea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['generation', 'code'],
+                "ordering": ["generation", "code"],
             },
         ),
         migrations.CreateModel(
-            name='BoundaryGeneration',
+            name="BoundaryGeneration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Stable identifier, e.g. 2025-07.', unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, help_text='Last day of validity (inclusive); empty = current.', null=True)),
-                ('description', models.TextField(blank=True)),
-                ('source', models.TextField(blank=True, help_text='Where the codes and shapes come from.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="Stable identifier, e.g. 2025-07.", unique=True),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("valid_from", models.DateField()),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of validity (inclusive); empty = current.",
+                        null=True,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.TextField(blank=True, help_text="Where the codes and shapes come from."),
+                ),
             ],
             options={
-                'ordering': ['valid_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='generation_valid_to_after_from'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(layers.models.InclusiveDateRange('valid_from', 'valid_to'), '&&')], name='generation_periods_do_not_overlap')],
+                "ordering": ["valid_from"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="generation_valid_to_after_from",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[
+                            (layers.models.InclusiveDateRange("valid_from", "valid_to"), "&&")
+                        ],
+                        name="generation_periods_do_not_overlap",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AreaSubdivision',
+            name="AreaSubdivision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level_rank', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(max_length=10)),
-                ('geom', django.contrib.gis.db.models.fields.PolygonField(srid=4326)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='layers.administrativearea')),
-                ('generation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='layers.boundarygeneration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level_rank", models.PositiveSmallIntegerField()),
+                ("code", models.CharField(max_length=10)),
+                ("geom", django.contrib.gis.db.models.fields.PolygonField(srid=4326)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pieces",
+                        to="layers.administrativearea",
+                    ),
+                ),
+                (
+                    "generation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="layers.boundarygeneration"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='administrativearea',
-            name='generation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='areas', to='layers.boundarygeneration'),
+            model_name="administrativearea",
+            name="generation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="areas",
+                to="layers.boundarygeneration",
+            ),
         ),
         migrations.CreateModel(
-            name='WardSuccession',
+            name="WardSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_whole', models.BooleanField(help_text='The whole old ward went into this new unit.')),
-                ('is_default', models.BooleanField(default=False, help_text='For a split ward: the new unit that took its main part.')),
-                ('new_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessors', to='layers.administrativearea')),
-                ('old_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successors', to='layers.administrativearea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_whole",
+                    models.BooleanField(help_text="The whole old ward went into this new unit."),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For a split ward: the new unit that took its main part.",
+                    ),
+                ),
+                (
+                    "new_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessors",
+                        to="layers.administrativearea",
+                    ),
+                ),
+                (
+                    "old_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successors",
+                        to="layers.administrativearea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['old_area__code', 'new_area__code'],
+                "ordering": ["old_area__code", "new_area__code"],
             },
         ),
         migrations.AddIndex(
-            model_name='administrativearea',
-            index=models.Index(fields=['generation', 'level', 'code'], name='layers_admi_generat_88c83e_idx'),
+            model_name="administrativearea",
+            index=models.Index(
+                fields=["generation", "level", "code"], name="layers_admi_generat_88c83e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='administrativearea',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('name_search', name='gin_trgm_ops'), name='area_name_search_trgm'),
+            model_name="administrativearea",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass("name_search", name="gin_trgm_ops"),
+                name="area_name_search_trgm",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativearea',
-            constraint=models.UniqueConstraint(fields=('generation', 'code'), name='area_code_per_generation'),
+            model_name="administrativearea",
+            constraint=models.UniqueConstraint(
+                fields=("generation", "code"), name="area_code_per_generation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wardsuccession',
-            constraint=models.UniqueConstraint(fields=('old_area', 'new_area'), name='succession_once'),
+            model_name="wardsuccession",
+            constraint=models.UniqueConstraint(
+                fields=("old_area", "new_area"), name="succession_once"
+            ),
         ),
     ]

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         for slug, r in report.generations.items():
             self.stdout.write(
                 f"generation {slug}: {len(r.created)} created, {len(r.updated)} updated, "
-                f"{len(r.unchanged)} unchanged"
+                f"{len(r.unchanged)} unchanged, {len(r.removed)} removed"
             )
         self.stdout.write(f"old-to-new ward links written: {report.successions_written}")
         self.stdout.write("changed" if report.changed else "nothing to change")
