@@ -1,0 +1,20 @@
+# Common Map app image: Debian 12 with GDAL/GEOS/PROJ from Debian, Python deps from the lock.
+FROM debian:bookworm-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      python3 python3-venv gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils \
+      postgresql-client ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.lock pyproject.toml ./
+RUN python3 -m venv /opt/venv && pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0
+
+EXPOSE 8000
+# Migrate and load the demo areas (both idempotent), then serve.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_demo_areas && exec gunicorn geoportal.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
