@@ -11,8 +11,8 @@ from vietnam_provinces import Ward
 from layers.demo.load import load_demo
 from layers.models import AdministrativeArea, BoundaryGeneration, WardSuccession
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "vn_admin_lists"
-CITY_LIST = SHARED / "hcmc_wards_2025_vietnam_provinces_2025.10.1.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+CITY_LIST = DATA / "hcmc_wards_2025_vietnam_provinces_2025.10.1.csv"
 
 pytestmark = pytest.mark.django_db
 
