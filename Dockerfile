@@ -6,14 +6,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-venv gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils \
-      postgresql-client ca-certificates \
+      postgresql-client ca-certificates gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN python3 -m venv /opt/venv && pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0
+RUN COMMONMAP_DEV=1 python manage.py compilemessages --verbosity 0 \
+ && COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0
 
 EXPOSE 8000
 # Migrate and load the demo areas (both idempotent), then serve.

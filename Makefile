@@ -14,7 +14,7 @@ PORT ?= 8000
 # production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
 export COMMONMAP_DEV ?= 1
 
-.PHONY: run test stop system venv db migrate demo static lint bench clean-db
+.PHONY: run test stop system venv db migrate demo static messages lint bench clean-db
 
 system:
 	@scripts/install_system.sh
@@ -35,7 +35,10 @@ migrate: venv db
 demo: migrate
 	$(PY) manage.py load_demo_areas
 
-static: venv
+messages: venv
+	$(PY) manage.py compilemessages --ignore ".venv/*" --verbosity 0
+
+static: messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: demo static

@@ -8,6 +8,7 @@ plus ``parameter`` and ``hint`` when they help the caller fix the request.
 from http import HTTPStatus
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -77,7 +78,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         # django-filter reports {"param": ["message", ...]}: name the first parameter.
         parameter, messages = next(iter(exc.detail.items()))
         message = messages[0] if isinstance(messages, list) else messages
-        body = InvalidParameter(f"Invalid parameter '{parameter}': {message}", parameter=parameter)
+        body = InvalidParameter(
+            _("Invalid parameter '{parameter}': {message}").format(
+                parameter=parameter, message=message
+            ),
+            parameter=parameter,
+        )
         return Response({**body.as_dict(), "errors": exc.detail}, status=400)
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:

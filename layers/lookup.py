@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from geoportal.errors import NotFound
 from layers.models import BoundaryGeneration
@@ -56,11 +57,11 @@ def generation_on(day: date) -> BoundaryGeneration:
         return generation
     first = BoundaryGeneration.objects.order_by("valid_from").first()
     if first is None:
-        raise NotFound("No boundary generation is loaded yet.", parameter="date")
+        raise NotFound(_("No boundary generation is loaded yet."), parameter="date")
     raise NotFound(
-        f"No boundary generation is valid on {day.isoformat()}.",
+        _("No boundary generation is valid on {day}.").format(day=day.isoformat()),
         parameter="date",
-        hint=f"Boundaries are known from {first.valid_from.isoformat()} on.",
+        hint=_("Boundaries are known from {day} on.").format(day=first.valid_from.isoformat()),
     )
 
 
@@ -76,7 +77,7 @@ def resolve_points(
         rows = cursor.fetchall()
     if not rows:
         generation_on(day)  # raises NotFound with the dates that are covered
-        raise NotFound("No points to look up.", parameter="points")
+        raise NotFound(_("No points to look up."), parameter="points")
     generation = GenerationRef(*rows[0][:4])
     cache: dict[tuple, AreaRef] = {}
 
@@ -100,7 +101,9 @@ def resolve_point(lon: float, lat: float, on: date) -> tuple[GenerationRef, Look
     generation, (result,) = resolve_points([(lon, lat)], on)
     if result.area is None:
         raise NotFound(
-            f"The point lon={lon}, lat={lat} is outside every area of boundary generation "
-            f"{generation.slug} (valid on {on.isoformat()})."
+            _(
+                "The point lon={lon}, lat={lat} is outside every area of boundary generation "
+                "{generation} (valid on {day})."
+            ).format(lon=lon, lat=lat, generation=generation.slug, day=on.isoformat())
         )
     return generation, result

@@ -3,6 +3,8 @@
 import math
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from geoportal.errors import InvalidParameter, PayloadTooLarge
 
 # Viet Nam's mainland and islands lie within these; used only to spot swapped lat/lon.
@@ -12,17 +14,28 @@ _VN_LAT = (7.0, 24.0)
 
 def _number(name: str, raw: object) -> float:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise InvalidParameter(f"Missing required parameter '{name}'.", parameter=name)
+        raise InvalidParameter(
+            _("Missing required parameter '{name}'.").format(name=name), parameter=name
+        )
     if isinstance(raw, bool):
-        raise InvalidParameter(f"'{name}' must be a number, got {raw!r}.", parameter=name)
+        raise InvalidParameter(
+            _("'{name}' must be a number, got {raw}.").format(name=name, raw=repr(raw)),
+            parameter=name,
+        )
     try:
         value = float(raw)
     except (TypeError, ValueError):
         raise InvalidParameter(
-            f"'{name}' must be a number in decimal degrees, got {raw!r}.", parameter=name
+            _("'{name}' must be a number in decimal degrees, got {raw}.").format(
+                name=name, raw=repr(raw)
+            ),
+            parameter=name,
         ) from None
     if not math.isfinite(value):
-        raise InvalidParameter(f"'{name}' must be a finite number, got {raw!r}.", parameter=name)
+        raise InvalidParameter(
+            _("'{name}' must be a finite number, got {raw}.").format(name=name, raw=repr(raw)),
+            parameter=name,
+        )
     return value
 
 
@@ -35,7 +48,9 @@ def looks_swapped(lon: float, lat: float) -> bool:
 
 def _swap_hint(lon: float, lat: float, where: str = "") -> str | None:
     if looks_swapped(lon, lat):
-        return f"lon and lat look swapped{where}: did you mean lon={lat}&lat={lon}?"
+        return _("lon and lat look swapped{where}: did you mean lon={lat}&lat={lon}?").format(
+            where=where, lat=lat, lon=lon
+        )
     return None
 
 
@@ -46,13 +61,17 @@ def parse_lon_lat(raw_lon: object, raw_lat: object, where: str = "") -> tuple[fl
     lat = _number(f"{where}.lat" if where else "lat", raw_lat)
     if not -90.0 <= lat <= 90.0:
         raise InvalidParameter(
-            f"{prefix}latitude {lat} is out of range: it must be between -90 and 90.",
+            prefix
+            + _("latitude {lat} is out of range: it must be between -90 and 90.").format(lat=lat),
             parameter=f"{where}.lat" if where else "lat",
-            hint=_swap_hint(lon, lat, f" in {where}" if where else ""),
+            hint=_swap_hint(lon, lat, _(" in {where}").format(where=where) if where else ""),
         )
     if not -180.0 <= lon <= 180.0:
         raise InvalidParameter(
-            f"{prefix}longitude {lon} is out of range: it must be between -180 and 180.",
+            prefix
+            + _("longitude {lon} is out of range: it must be between -180 and 180.").format(
+                lon=lon
+            ),
             parameter=f"{where}.lon" if where else "lon",
         )
     return lon, lat
@@ -66,38 +85,49 @@ def parse_date(raw: str | None, default: date) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise InvalidParameter(
-            f"'date' must be a calendar date as YYYY-MM-DD, got {raw!r}.", parameter="date"
+            _("'date' must be a calendar date as YYYY-MM-DD, got {raw}.").format(raw=repr(raw)),
+            parameter="date",
         ) from None
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     """``minLon,minLat,maxLon,maxLat`` in WGS 84."""
     parts = raw.split(",")
-    usage = "use bbox=minLon,minLat,maxLon,maxLat in WGS 84 degrees"
+    usage = _("use bbox=minLon,minLat,maxLon,maxLat in WGS 84 degrees")
     if len(parts) != 4:
         raise InvalidParameter(
-            f"'bbox' needs 4 comma-separated numbers, got {len(parts)}: {usage}.",
+            _("'bbox' needs 4 comma-separated numbers, got {n}: {usage}.").format(
+                n=len(parts), usage=usage
+            ),
             parameter="bbox",
         )
     try:
         min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
     except ValueError:
         raise InvalidParameter(
-            f"'bbox' has a value that is not a number: {usage}.", parameter="bbox"
+            _("'bbox' has a value that is not a number: {usage}.").format(usage=usage),
+            parameter="bbox",
         ) from None
     if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
-        raise InvalidParameter(f"'bbox' values must be finite: {usage}.", parameter="bbox")
+        raise InvalidParameter(
+            _("'bbox' values must be finite: {usage}.").format(usage=usage), parameter="bbox"
+        )
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise InvalidParameter("'bbox' longitudes must be between -180 and 180.", parameter="bbox")
+        raise InvalidParameter(
+            _("'bbox' longitudes must be between -180 and 180."), parameter="bbox"
+        )
     if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
         raise InvalidParameter(
-            "'bbox' latitudes must be between -90 and 90.",
+            _("'bbox' latitudes must be between -90 and 90."),
             parameter="bbox",
-            hint="the order is minLon,minLat,maxLon,maxLat",
+            hint=_("the order is minLon,minLat,maxLon,maxLat"),
         )
     if min_lon > max_lon or min_lat > max_lat:
         raise InvalidParameter(
-            "'bbox' minimum is greater than its maximum: the order is minLon,minLat,maxLon,maxLat.",
+            _(
+                "'bbox' minimum is greater than its maximum: the order is "
+                "minLon,minLat,maxLon,maxLat."
+            ),
             parameter="bbox",
         )
     return min_lon, min_lat, max_lon, max_lat
@@ -108,7 +138,10 @@ def parse_positive_float(name: str, raw: str, *, maximum: float) -> float:
     value = _number(name, raw)
     if not 0 < value <= maximum:
         raise InvalidParameter(
-            f"'{name}' must be greater than 0 and at most {maximum:g}, got {raw}.", parameter=name
+            _("'{name}' must be greater than 0 and at most {maximum}, got {raw}.").format(
+                name=name, maximum=f"{maximum:g}", raw=raw
+            ),
+            parameter=name,
         )
     return value
 
@@ -124,17 +157,21 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
         items = body
     if not isinstance(items, list):
         raise InvalidParameter(
-            'The body must be a JSON list of [lon, lat] pairs or {"lon", "lat"} objects, '
-            "or a GeoJSON MultiPoint.",
+            _(
+                'The body must be a JSON list of [lon, lat] pairs or {"lon", "lat"} objects, '
+                "or a GeoJSON MultiPoint."
+            ),
             parameter="points",
         )
     if not items:
-        raise InvalidParameter("The batch has no points.", parameter="points")
+        raise InvalidParameter(_("The batch has no points."), parameter="points")
     if len(items) > maximum:
         raise PayloadTooLarge(
-            f"The batch has {len(items)} points; at most {maximum} are allowed per request.",
+            _("The batch has {n} points; at most {maximum} are allowed per request.").format(
+                n=len(items), maximum=maximum
+            ),
             parameter="points",
-            hint="Split the batch into several requests.",
+            hint=_("Split the batch into several requests."),
         )
     points = []
     for i, item in enumerate(items):
@@ -145,7 +182,9 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
             points.append(parse_lon_lat(item[0], item[1], where))
         else:
             raise InvalidParameter(
-                f'{where} must be [lon, lat] or {{"lon": …, "lat": …}}, got {item!r:.80}.',
+                _('{where} must be [lon, lat] or {{"lon": …, "lat": …}}, got {item}.').format(
+                    where=where, item=f"{item!r:.80}"
+                ),
                 parameter=where,
             )
     return points

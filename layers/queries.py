@@ -3,6 +3,7 @@
 from django.contrib.gis.db.models.functions import GeoFunc, Transform
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from geoportal.errors import InvalidParameter, NotFound
 from layers.lookup import generation_on
@@ -32,7 +33,9 @@ def resolve_generation(slug: str | None) -> BoundaryGeneration:
     if generation is None:
         known = ", ".join(BoundaryGeneration.objects.values_list("slug", flat=True))
         raise InvalidParameter(
-            f"Unknown boundary generation {slug!r}; known generations: {known}.",
+            _("Unknown boundary generation {slug}; known generations: {known}.").format(
+                slug=repr(slug), known=known
+            ),
             parameter="generation",
         )
     return generation
@@ -61,10 +64,15 @@ def area_by_code(code: str, generation: BoundaryGeneration, simplify_m: float | 
     )
     hint = None
     if elsewhere:
-        hint = (
-            "It exists in generation " + ", ".join(elsewhere) + ": add ?generation=" + elsewhere[-1]
+        hint = _("It exists in generation {generations}: add ?generation={last}").format(
+            generations=", ".join(elsewhere), last=elsewhere[-1]
         )
-    raise NotFound(f"No area with code {code!r} in generation {generation.slug}.", hint=hint)
+    raise NotFound(
+        _("No area with code {code} in generation {generation}.").format(
+            code=repr(code), generation=generation.slug
+        ),
+        hint=hint,
+    )
 
 
 def parent_chain(area: AdministrativeArea) -> list[AdministrativeArea]:

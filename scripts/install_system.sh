@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   postgresql-15 postgresql-contrib postgresql-15-postgis-3
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils
-  python3-venv
+  python3-venv gettext
   chromium fonts-noto-core
 )
 

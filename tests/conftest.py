@@ -6,6 +6,7 @@ runs inside a transaction that is rolled back, so the demo data is the same for 
 """
 
 import pytest
+from django.test import Client
 
 from layers.demo.load import load_demo
 
@@ -15,3 +16,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrated test database plus the demo generations (loaded once per session)."""
     with django_db_blocker.unblock():
         load_demo()
+
+
+@pytest.fixture
+def client():
+    """A test client that asks for English, the language the tests assert messages in.
+
+    The site's default language is Vietnamese; ``vi_client`` checks that side.
+    """
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def vi_client():
+    """A test client that sends no language preference (the default: Vietnamese)."""
+    return Client()
