@@ -288,3 +288,14 @@ def test_bad_batches_are_400_naming_the_point(client, body, parameter, detail):
 def test_batch_with_malformed_json_is_400(client):
     error = _error(client.post(URL, "[[106.7, 10.7]", content_type="application/json"), 400)
     assert "JSON parse error" in error["detail"]
+
+
+def test_a_district_without_wards_is_the_answer_where_it_has_no_wards(client):
+    # Côn Đảo was a district with no wards until 2025-06-30, a special zone since.
+    con_dao = AdministrativeArea.objects.get(generation__slug="2025-01", name="Huyện Côn Đảo")
+    point = {"lon": con_dao.label_point.x, "lat": con_dao.label_point.y}
+    before = client.get(URL, {**point, "date": "2025-06-30"}).json()
+    assert (before["area"]["level"], before["area"]["name"]) == ("district", "Huyện Côn Đảo")
+    assert [p["name"] for p in before["parents"]] == ["Tỉnh Bà Rịa - Vũng Tàu"]
+    after = client.get(URL, {**point, "date": "2025-07-01"}).json()
+    assert (after["area"]["type"], after["area"]["name"]) == ("dac_khu", "Đặc khu Côn Đảo")
