@@ -43,6 +43,11 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 5
 )
+# PostgreSQL's JIT compiles a plan when its cost estimate is high, which the planner's guess
+# for unnest() of a 10,000-point batch makes it: 280 ms of compiling for a 170 ms lookup
+# (bench/lookup.py). The app's queries are short; DATABASE_JIT=1 turns it back on.
+if not env_bool("DATABASE_JIT", False):
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 
 # GeoDjango finds GDAL/GEOS through ctypes; these let an unusual install point at them.
 if env_str("GDAL_LIBRARY_PATH"):

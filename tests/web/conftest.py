@@ -1,0 +1,170 @@
+"""Browser-test fixtures: the app under gunicorn on the test database, and Chromium.
+
+pytest-django's ``live_server`` is not used: it makes tests transactional and flushes the
+demo data that every other test shares. Instead a real gunicorn serves the (committed) test
+database, as in production. It runs with ``DJANGO_DEBUG=1`` so that whitenoise finds static
+files through the finders (``WHITENOISE_USE_FINDERS``) and a clean clone needs no
+``collectstatic`` first.
+
+Playwright's sync API keeps an asyncio event loop running in the test thread, and Django
+refuses ORM calls while one runs (``SynchronousOnlyOperation``); tests therefore read the
+database through ``read_db``, which runs the query in a worker thread. The server and the
+browser are package-scoped, so that loop stops when the browser tests are done and the tests
+that run after them use the ORM as usual.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote
+
+import pytest
+import requests
+from django.db import connection, connections
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/install_system.sh); never downloaded
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+SERVER_START_TIMEOUT_S = 30
+
+T = TypeVar("T")
+
+
+def _test_database_url() -> str:
+    """The URL of the database the tests use (pytest-django has renamed it test_...)."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = quote(db["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host = quote(db["HOST"] or "127.0.0.1", safe="")  # a socket directory needs quoting
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"no answer from /healthz in {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="package")
+def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:
+    """Base URL of gunicorn serving the app on the test database with the demo data."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = {
+        **os.environ,
+        "COMMONMAP_DEV": "1",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": _test_database_url(),
+    }
+    command = [
+        str(GUNICORN),
+        "geoportal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--graceful-timeout",
+        "5",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        # Before pytest-django drops the test database, which fails while workers hold
+        # connections to it.
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="package")
+def browser(server_url) -> Iterator[Browser]:
+    """Headless Chromium, started after (so stopped before) the server and the database."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_errors() -> list[str]:
+    """What went wrong in the page: console errors, uncaught exceptions, HTTP errors."""
+    return []
+
+
+def _open_page(browser: Browser, locale: str, errors: list[str]) -> Iterator[Page]:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else 0)
+    page.on("pageerror", lambda error: errors.append(f"exception: {error}"))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: errors.append(f"{r.status}: {r.url}") if r.status >= 400 else 0)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser, browser_errors) -> Iterator[Page]:
+    """A fresh page in a browser that prefers Vietnamese, like most of the site's readers."""
+    yield from _open_page(browser, "vi-VN", browser_errors)
+
+
+@pytest.fixture
+def en_page(browser, browser_errors) -> Iterator[Page]:
+    """A fresh page in a browser that prefers English."""
+    yield from _open_page(browser, "en-US", browser_errors)
+
+
+@pytest.fixture(scope="package")
+def read_db(django_db_setup, django_db_blocker) -> Callable[[Callable[[], T]], T]:
+    """Run an ORM query in a worker thread, outside Playwright's event loop (see above)."""
+
+    def in_worker_thread(query: Callable[[], T]) -> T:
+        try:
+            return query()
+        finally:
+            connections.close_all()
+
+    def read(query: Callable[[], T]) -> T:
+        with django_db_blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(in_worker_thread, query).result()
+
+    return read
