@@ -146,3 +146,167 @@ class WardSuccession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["old_area", "new_area"], name="succession_once")
         ]
+
+
+# --- The common map's other layers: facilities and layers that GIS staff import ---------
+
+
+class GeometryType(models.TextChoices):
+    """OGC simple-feature types a layer may declare ("Geometry" allows a mix)."""
+
+    POINT = "Point", "Point"
+    MULTIPOINT = "MultiPoint", "MultiPoint"
+    LINESTRING = "LineString", "LineString"
+    MULTILINESTRING = "MultiLineString", "MultiLineString"
+    POLYGON = "Polygon", "Polygon"
+    MULTIPOLYGON = "MultiPolygon", "MultiPolygon"
+    GEOMETRY = "Geometry", "Geometry"
+
+
+class FacilityCategory(models.Model):
+    """A managed kind of public place, named in Vietnamese and English."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_vi = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120)
+    group = models.SlugField(max_length=40, help_text=_("e.g. administration, health, school."))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name_plural = "facility categories"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Facility(models.Model):
+    """A public place residents look for: an office, clinic, school, market, toilet..."""
+
+    category = models.ForeignKey(
+        FacilityCategory, on_delete=models.PROTECT, related_name="facilities"
+    )
+    name = models.CharField(max_length=300, help_text=_("Full name with diacritics, NFC."))
+    name_search = models.CharField(max_length=300, editable=False)
+    address = models.CharField(max_length=500, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    opening_hours = models.CharField(
+        max_length=200, blank=True, help_text=_("OpenStreetMap opening_hours syntax.")
+    )
+    ward = models.ForeignKey(
+        AdministrativeArea,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilities",
+        help_text=_("Computed from the location under the current boundary generation."),
+    )
+    attributes = models.JSONField(default=dict, blank=True)
+    staff_notes = models.TextField(
+        blank=True, help_text=_("Internal: contact person, access codes. Never public.")
+    )
+    geom = models.PointField(srid=4326, spatial_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "facilities"
+        indexes = [
+            models.Index(fields=["category", "id"]),
+            GinIndex(OpClass("name_search", name="gin_trgm_ops"), name="facility_name_search_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from layers.names import normalise_name, search_form
+
+        self.name = normalise_name(self.name)
+        self.name_search = search_form(self.name)
+        super().save(*args, **kwargs)
+
+
+# Built-in layers own these slugs; an imported layer may not take them.
+RESERVED_LAYER_SLUGS = frozenset({"areas", "facilities", "feedback", "ratings", "surveys"})
+
+
+class Layer(models.Model):
+    """A layer that GIS staff load from a file: its description and attribute schema.
+
+    ``attribute_schema`` lists the attributes: ``[{"name": "so_giuong", "type": "integer",
+    "title": "Số giường", "public": true}, ...]``; types are string, integer, number,
+    boolean, date, datetime. Attributes with ``"public": false`` are staff-only.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    geometry_type = models.CharField(
+        max_length=20, choices=GeometryType.choices, default=GeometryType.GEOMETRY
+    )
+    attribute_schema = models.JSONField(default=list, blank=True)
+    name_attribute = models.CharField(
+        max_length=80, blank=True, help_text=_("The attribute that names a feature (for q=).")
+    )
+    time_attribute = models.CharField(
+        max_length=80, blank=True, help_text=_("The attribute that dates a feature.")
+    )
+    is_public = models.BooleanField(
+        default=True, help_text=_("Off: only staff with the permission see it.")
+    )
+    is_hidden = models.BooleanField(default=False, help_text=_("Hidden from every API."))
+    source = models.TextField(blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        permissions = [
+            ("view_restricted_layer", "Can view staff-only layers"),
+            ("view_restricted_field", "Can view staff-only fields of layers"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.slug in RESERVED_LAYER_SLUGS:
+            raise ValidationError({"slug": _("This slug belongs to a built-in layer.")})
+
+
+class Feature(models.Model):
+    """One feature of an imported layer: a geometry and its attributes."""
+
+    layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="features")
+    geom = models.GeometryField(srid=4326, spatial_index=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    name = models.CharField(max_length=300, blank=True)
+    name_search = models.CharField(max_length=300, blank=True, editable=False)
+    time = models.DateTimeField(null=True, blank=True, help_text=_("From the time attribute."))
+    source_key = models.CharField(
+        max_length=200, blank=True, help_text=_("The source's own identifier (for upserts).")
+    )
+
+    class Meta:
+        ordering = ["layer", "id"]
+        indexes = [
+            models.Index(fields=["layer", "id"]),
+            models.Index(fields=["layer", "time"]),
+            models.Index(fields=["layer", "source_key"]),
+            GinIndex(fields=["attributes"], name="feature_attributes_gin"),
+            GinIndex(OpClass("name_search", name="gin_trgm_ops"), name="feature_name_search_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer_id}/{self.pk}"
+
+    def save(self, *args, **kwargs):
+        from layers.names import normalise_name, search_form
+
+        self.name = normalise_name(self.name)
+        self.name_search = search_form(self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,253 @@
+"""Query parameters of the feature APIs (GeoJSON API and OGC API Features) → FeatureQuery.
+
+Both APIs share the parameters that mean the same thing (bbox, property filters, q,
+near/nearest, fields, datetime); each adds its own paging and sorting names. A parameter
+that is not understood is an error naming the ones that are: a misspelt filter must not
+silently return the whole layer.
+"""
+
+from datetime import datetime
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from geoportal.errors import InvalidParameter
+from layers.crs import parse_crs
+from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
+from layers.params import parse_bbox, parse_lon_lat
+from layers.registry import Field, LayerSpec
+
+GEOJSON_API_PARAMS = frozenset(
+    {"bbox", "q", "near", "radius", "nearest", "k", "fields", "ordering", "datetime"}
+)
+OGC_PARAMS = frozenset(
+    {
+        "bbox",
+        "bbox-crs",
+        "crs",
+        "q",
+        "near",
+        "radius",
+        "nearest",
+        "k",
+        "fields",
+        "properties",
+        "sortby",
+        "datetime",
+        "limit",
+        "offset",
+        "f",
+    }
+)
+
+
+def _lon_lat(name: str, raw: str) -> tuple[float, float]:
+    parts = raw.split(",")
+    if len(parts) != 2:
+        raise InvalidParameter(
+            _("'{name}' must be lon,lat in WGS 84 degrees, got {raw}.").format(
+                name=name, raw=repr(raw)
+            ),
+            parameter=name,
+        )
+    return parse_lon_lat(parts[0], parts[1], where=name)
+
+
+def _positive(name: str, raw: str, maximum: float, integer: bool) -> float:
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value <= maximum or value != value:
+        kind = _("a whole number") if integer else _("a number")
+        raise InvalidParameter(
+            _("'{name}' must be {kind} greater than 0 and at most {maximum}, got {raw}.").format(
+                name=name, kind=kind, maximum=f"{maximum:g}", raw=repr(raw)
+            ),
+            parameter=name,
+        )
+    return value
+
+
+def _near(params) -> Near | None:
+    near, nearest = params.get("near"), params.get("nearest")
+    if near and nearest:
+        raise InvalidParameter(
+            _("Use either 'near' (with 'radius') or 'nearest' (with 'k'), not both."),
+            parameter="nearest",
+        )
+    if near is not None:
+        lon, lat = _lon_lat("near", near)
+        if not params.get("radius"):
+            raise InvalidParameter(
+                _("'near' needs 'radius', in metres (at most {maximum:g}).").format(
+                    maximum=MAX_RADIUS_M
+                ),
+                parameter="radius",
+            )
+        return Near(lon, lat, radius_m=_positive("radius", params["radius"], MAX_RADIUS_M, False))
+    if nearest is not None:
+        lon, lat = _lon_lat("nearest", nearest)
+        k = _positive("k", params.get("k") or "10", MAX_NEAREST, True)
+        return Near(lon, lat, k=int(k))
+    for orphan, partner in (("radius", "near"), ("k", "nearest")):
+        if params.get(orphan):
+            raise InvalidParameter(
+                _("'{orphan}' only works with '{partner}'.").format(orphan=orphan, partner=partner),
+                parameter=orphan,
+            )
+    return None
+
+
+def _fields(spec: LayerSpec, user, raw: str | None, name: str) -> tuple[Field, ...]:
+    visible = spec.visible_fields(user)
+    if raw is None:
+        return visible
+    chosen = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        prop = spec.field_named(item, user)
+        if prop is None:
+            raise InvalidParameter(
+                _("Unknown property {name} in '{parameter}'; layer {slug} has: {known}.").format(
+                    name=repr(item),
+                    parameter=name,
+                    slug=spec.slug,
+                    known=", ".join(f.name for f in visible),
+                ),
+                parameter=name,
+            )
+        if prop not in chosen:
+            chosen.append(prop)
+    return tuple(chosen)
+
+
+def _sort(spec: LayerSpec, user, raw: str | None, name: str) -> list[tuple[Field, bool]]:
+    if not raw:
+        return []
+    terms = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        descending = item.startswith("-")
+        prop_name = item.lstrip("+-").strip()
+        prop = spec.field_named(prop_name, user)
+        if prop is None or not prop.sortable:
+            sortable = [f.name for f in spec.visible_fields(user) if f.sortable]
+            raise InvalidParameter(
+                _(
+                    "Cannot sort by {name}; '{parameter}' takes these, each with an optional - "
+                    "for descending order: {known}."
+                ).format(name=repr(prop_name), parameter=name, known=", ".join(sortable)),
+                parameter=name,
+            )
+        terms.append((prop, descending))
+    return terms
+
+
+def _instant(raw: str) -> str | None:
+    if raw in ("..", ""):
+        return None
+    if "T" not in raw.upper() and parse_date(raw) is not None:
+        return raw  # a calendar date
+    value: datetime | None = parse_datetime(raw)
+    if value is None:
+        raise InvalidParameter(
+            _(
+                "'datetime' must be an RFC 3339 date-time or date, or an interval start/end "
+                "with .. for an open end, got {raw}."
+            ).format(raw=repr(raw)),
+            parameter="datetime",
+        )
+    return value.isoformat()
+
+
+def _datetime(query: FeatureQuery, raw: str | None) -> None:
+    if raw is None:
+        return
+    query.datetime_given = True
+    if "/" in raw:
+        start, _slash, end = raw.partition("/")
+        query.datetime_from, query.datetime_to = _instant(start), _instant(end)
+        if start in ("..", "") and end in ("..", ""):
+            raise InvalidParameter(
+                _("'datetime' interval needs at least one end."), parameter="datetime"
+            )
+    else:
+        instant = _instant(raw)
+        if instant is None:
+            raise InvalidParameter(
+                _("'datetime' needs a date-time or an interval."), parameter="datetime"
+            )
+        if "T" not in raw.upper():  # a whole day (UTC)
+            query.datetime_from, query.datetime_to = instant, instant + "T23:59:59.999999"
+        else:
+            query.datetime_from = query.datetime_to = instant
+
+
+def parse_query(spec: LayerSpec, params, user, *, ogc: bool) -> FeatureQuery:
+    """Validate the request's parameters for one layer; limit/offset are the caller's."""
+    known = OGC_PARAMS if ogc else GEOJSON_API_PARAMS
+    extra = {"page", "page_size", "format", "lang"}
+    filters = []
+    for name in params:
+        if name in known or name in extra:
+            continue
+        prop = spec.field_named(name, user)
+        if prop is None or not prop.filterable:
+            filterable = [f.name for f in spec.visible_fields(user) if f.filterable]
+            raise InvalidParameter(
+                _(
+                    "Unknown parameter {name}. Parameters: {params}; property filters of layer "
+                    "{slug}: {props}."
+                ).format(
+                    name=repr(name),
+                    params=", ".join(sorted(known)),
+                    slug=spec.slug,
+                    props=", ".join(filterable),
+                ),
+                parameter=name,
+            )
+        filters.append((prop, params.get(name)))
+
+    query = FeatureQuery(
+        fields=_fields(spec, user, params.get("properties") or params.get("fields"), "fields"),
+        filters=filters,
+        q=params.get("q") or None,
+        near=_near(params),
+        sort=_sort(
+            spec, user, params.get("sortby" if ogc else "ordering"), "sortby" if ogc else "ordering"
+        ),
+    )
+    if params.get("bbox") is not None:
+        if ogc and params.get("bbox-crs"):
+            bbox_crs = parse_crs(params.get("bbox-crs"), "bbox-crs")
+            query.bbox, query.bbox_srid = _bbox_in(params["bbox"], bbox_crs), bbox_crs.srid
+        else:
+            query.bbox = parse_bbox(params["bbox"])
+    elif ogc and params.get("bbox-crs"):
+        parse_crs(params.get("bbox-crs"), "bbox-crs")
+    if ogc:
+        query.crs = parse_crs(params.get("crs"), "crs")
+    _datetime(query, params.get("datetime"))
+    return query
+
+
+def _bbox_in(raw: str, crs) -> tuple[float, float, float, float]:
+    """A bbox in a given CRS, reordered to x/y (lon/lat, easting/northing)."""
+    if crs.srid == 4326 and not crs.lat_first:
+        return parse_bbox(raw)
+    if crs.lat_first:  # EPSG:4326: minLat,minLon,maxLat,maxLon
+        parts = raw.split(",")
+        if len(parts) == 4:
+            lon_first = ",".join([parts[1], parts[0], parts[3], parts[2]])
+            return parse_bbox(lon_first)
+        return parse_bbox(raw)
+    parts = raw.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
+        raise InvalidParameter(
+            _("'bbox' in {crs} must be minX,minY,maxX,maxY in metres.").format(crs=crs.uri),
+            parameter="bbox",
+        )
+    return tuple(values)
