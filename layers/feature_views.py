@@ -92,7 +92,7 @@ def _layer_json(spec: LayerSpec, request, user, detail: bool) -> dict:
 class LayerList(APIView):
     """Every layer the caller may see: built-in ones, then imported ones."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="layers_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """Layers with their properties and links."""
         return Response(
@@ -103,7 +103,7 @@ class LayerList(APIView):
 class LayerDetail(APIView):
     """One layer's description, extent and feature count."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="layers_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug: str):
         """404 for an unknown layer, and for a staff-only one without the permission."""
         spec = get_layer(slug, request.user)
@@ -144,7 +144,11 @@ class FeatureList(APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(parameters=FEATURE_PARAMS + PAGE_PARAMS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="layer_features_list",
+        parameters=FEATURE_PARAMS + PAGE_PARAMS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request, slug: str):
         """Filtered, sorted, paginated; ``count`` is the total number matched."""
         spec = get_layer(slug, request.user)
@@ -190,7 +194,11 @@ class FeatureExport(APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(parameters=FEATURE_PARAMS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="layer_features_export",
+        parameters=FEATURE_PARAMS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request, slug: str):
         """Every matching feature, no pagination, constant memory on the server."""
         spec = get_layer(slug, request.user)
@@ -210,6 +218,7 @@ class FeatureDetail(APIView):
     renderer_classes = RENDERERS
 
     @extend_schema(
+        operation_id="layer_features_retrieve",
         parameters=[OpenApiParameter("fields", str, description="Properties to return.")],
         responses={200: OpenApiTypes.OBJECT},
     )

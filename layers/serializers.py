@@ -1,5 +1,6 @@
 """GeoJSON and JSON shapes of areas, generations and lookup results."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -25,10 +26,24 @@ class AreaRefSerializer(serializers.Serializer):
     type = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON MultiPolygon, WGS 84 longitude/latitude.",
+        "properties": {
+            "type": {"type": "string", "enum": ["MultiPolygon"]},
+            "coordinates": {"type": "array", "items": {}},
+        },
+    }
+)
+class AreaGeometryField(GeometryField):
+    """The area's (possibly simplified) geometry, annotated by the query as ``out_geom``."""
+
+
 class AreaFeatureSerializer(GeoFeatureModelSerializer):
     """An area as a GeoJSON Feature, its code as the feature id."""
 
-    geom = GeometryField(source="out_geom", read_only=True)
+    geom = AreaGeometryField(source="out_geom", read_only=True)
     type = serializers.CharField(source="area_type")
     parent = serializers.CharField(source="parent.code", default=None)
     generation = serializers.CharField(source="generation.slug")
