@@ -8,17 +8,19 @@ silently return the whole layer.
 
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from geoportal.errors import InvalidParameter
 from layers.crs import parse_crs
 from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
+from layers.lookup import resolve_point
 from layers.params import parse_bbox, parse_lon_lat
 from layers.registry import Field, LayerSpec
 
 GEOJSON_API_PARAMS = frozenset(
-    {"bbox", "q", "near", "radius", "nearest", "k", "fields", "ordering", "datetime"}
+    {"bbox", "q", "near", "radius", "nearest", "k", "fields", "ordering", "datetime", "ward_of"}
 )
 OGC_PARAMS = frozenset(
     {
@@ -37,6 +39,7 @@ OGC_PARAMS = frozenset(
         "limit",
         "offset",
         "f",
+        "ward_of",
     }
 )
 
@@ -206,6 +209,8 @@ def parse_query(spec: LayerSpec, params, user, *, ogc: bool) -> FeatureQuery:
                 parameter=name,
             )
         filters.append((prop, params.get(name)))
+    if params.get("ward_of"):
+        filters.append(_ward_of(spec, user, params["ward_of"]))
 
     query = FeatureQuery(
         fields=_fields(spec, user, params.get("properties") or params.get("fields"), "fields"),
@@ -228,6 +233,20 @@ def parse_query(spec: LayerSpec, params, user, *, ogc: bool) -> FeatureQuery:
         query.crs = parse_crs(params.get("crs"), "crs")
     _datetime(query, params.get("datetime"))
     return query
+
+
+def _ward_of(spec: LayerSpec, user, raw: str) -> tuple[Field, str]:
+    """``ward_of=lon,lat``: the features of the ward that contains the point today, e.g.
+    the one-stop desk that serves the place a resident stands."""
+    prop = spec.field_named("ward_code", user)
+    if prop is None:
+        raise InvalidParameter(
+            _("Layer {slug} has no ward: 'ward_of' is not available.").format(slug=spec.slug),
+            parameter="ward_of",
+        )
+    lon, lat = _lon_lat("ward_of", raw)
+    _generation, result = resolve_point(lon, lat, timezone.localdate())
+    return prop, result.area.code
 
 
 def _bbox_in(raw: str, crs) -> tuple[float, float, float, float]:

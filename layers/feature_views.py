@@ -44,6 +44,9 @@ FEATURE_PARAMS = [
     OpenApiParameter("ordering", str, description="Properties to sort by; -name descending."),
     OpenApiParameter("datetime", str, description="Instant or interval (layers with time)."),
     OpenApiParameter(
+        "ward_of", str, description="lon,lat: features of the ward containing the point."
+    ),
+    OpenApiParameter(
         "<property>", str, description="Any filterable property: equal to one of a,b,c."
     ),
 ]

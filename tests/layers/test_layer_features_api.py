@@ -434,3 +434,30 @@ def test_names_keep_their_diacritics_in_nfc(client):
     names = [f["properties"]["name"] for f in body["features"]]
     assert names and all(unicodedata.is_normalized("NFC", n) for n in names)
     assert any("Thủ Đức" in n for n in names)
+
+
+def test_ward_of_finds_the_one_stop_desk_serving_a_point(client):
+    from layers.models import Facility, FacilityCategory
+
+    category = FacilityCategory.objects.create(
+        code="mot-cua-thu", name_vi="Một cửa", name_en="One-stop desk", group="test"
+    )
+    current = AdministrativeArea.objects.filter(generation__valid_to__isnull=True, level="ward")
+    ben_thanh = current.get(name="Phường Bến Thành")
+    other = current.exclude(pk=ben_thanh.pk).order_by("code").first()
+    for ward in (ben_thanh, other):
+        Facility.objects.create(
+            category=category, name=f"Một cửa {ward.name}", ward=ward, geom=ward.label_point
+        )
+    point = ben_thanh.label_point
+    body = _body(
+        client.get(
+            "/api/v1/layers/facilities/features/",
+            {"ward_of": f"{point.x},{point.y}", "category": "mot-cua-thu"},
+        )
+    )
+    assert [f["properties"]["name"] for f in body["features"]] == ["Một cửa Phường Bến Thành"]
+    assert body["features"][0]["properties"]["ward_code"] == ben_thanh.code
+    _error(client.get("/api/v1/layers/facilities/features/", {"ward_of": "108.5,9.5"}), 404)
+    _error(client.get("/api/v1/layers/facilities/features/", {"ward_of": "x"}), 400, "ward_of")
+    _error(client.get("/api/v1/layers/areas/features/", {"ward_of": "106.7,10.77"}), 400, "ward_of")
