@@ -1,9 +1,17 @@
-"""Django admin for boundary generations and areas (read-mostly: imports change them)."""
+"""Django admin for boundaries (read-mostly: imports change them), facilities and layers."""
 
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from layers.models import AdministrativeArea, BoundaryGeneration, WardSuccession
+from layers.models import (
+    AdministrativeArea,
+    BoundaryGeneration,
+    Facility,
+    FacilityCategory,
+    Feature,
+    Layer,
+    WardSuccession,
+)
 
 
 @admin.register(BoundaryGeneration)
@@ -31,3 +39,44 @@ class WardSuccessionAdmin(admin.ModelAdmin):
     list_display = ["old_area", "new_area", "is_whole", "is_default"]
     list_select_related = ["old_area__generation", "new_area__generation"]
     search_fields = ["old_area__name", "new_area__name", "old_area__code", "new_area__code"]
+
+
+@admin.register(FacilityCategory)
+class FacilityCategoryAdmin(admin.ModelAdmin):
+    """The categories of facilities, in Vietnamese and English."""
+
+    list_display = ["code", "name_vi", "name_en", "group", "sort_order"]
+    list_filter = ["group"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(GISModelAdmin):
+    """Facilities with a map widget; the ward follows from the location (Facility.save)."""
+
+    list_display = ["name", "category", "ward"]
+    list_filter = ["category"]
+    list_select_related = ["category", "ward"]
+    search_fields = ["name", "name_search"]
+    readonly_fields = ["ward", "name_search", "updated_at"]
+
+
+@admin.register(Layer)
+class LayerAdmin(admin.ModelAdmin):
+    """Layers imported by GIS staff: description, attribute schema, visibility."""
+
+    list_display = ["slug", "title", "geometry_type", "is_public", "is_hidden", "updated_at"]
+    list_filter = ["geometry_type", "is_public", "is_hidden"]
+    search_fields = ["slug", "title"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Feature)
+class FeatureAdmin(GISModelAdmin):
+    """Features of imported layers, with a map widget."""
+
+    list_display = ["id", "name", "layer", "time"]
+    list_filter = ["layer"]
+    list_select_related = ["layer"]
+    search_fields = ["name", "name_search", "source_key"]
+    readonly_fields = ["name_search"]

@@ -11,6 +11,7 @@ from datetime import date
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 
+from layers.facilities import assign_wards
 from layers.models import (
     AdministrativeArea,
     AreaLevel,
@@ -162,6 +163,8 @@ def store_areas(
             report.removed.append(area.code)
     if report.changed:
         rebuild_subdivisions(generation)
+        if generation.valid_to is None:
+            assign_wards()  # facilities follow the current generation's new shapes
     return report
 
 

@@ -220,10 +220,13 @@ class Facility(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        from layers.facilities import ward_for_point
         from layers.names import normalise_name, search_form
 
         self.name = normalise_name(self.name)
         self.name_search = search_form(self.name)
+        # The ward follows from the location (the same rule as ``assign_wards``).
+        self.ward = ward_for_point(self.geom) if self.geom is not None else None
         super().save(*args, **kwargs)
 
 

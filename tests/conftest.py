@@ -1,21 +1,23 @@
-"""Shared fixtures: a real PostGIS test database holding the demo boundary generations.
+"""Shared fixtures: a real PostGIS test database holding the demo boundaries and facilities.
 
 pytest-django creates ``test_<name>`` on the configured server and runs the
-migrations; the demo generations are then loaded once, committed, and every test
-runs inside a transaction that is rolled back, so the demo data is the same for all.
+migrations; the demo generations and facilities are then loaded once, committed, and every
+test runs inside a transaction that is rolled back, so the demo data is the same for all.
 """
 
 import pytest
 from django.test import Client
 
 from layers.demo.load import load_demo
+from layers.demo.load_facilities import load_demo_facilities
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Migrated test database plus the demo generations (loaded once per session)."""
+    """Migrated test database plus the demo generations and facilities (loaded once)."""
     with django_db_blocker.unblock():
         load_demo()
+        load_demo_facilities()
 
 
 @pytest.fixture
