@@ -89,3 +89,22 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(response.data["detail"], "code", "error")
     return response
+
+
+def json_errors(view):
+    """For plain Django views (tiles, which must not go through DRF's content negotiation):
+    domain errors become the same JSON bodies and statuses as in the API."""
+    from functools import wraps
+
+    from django.http import JsonResponse
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CommonMapError as exc:
+            return JsonResponse(
+                exc.as_dict(), status=status_for(exc), json_dumps_params={"ensure_ascii": False}
+            )
+
+    return wrapped

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "geoportal",
     "layers",
+    "tiles",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,7 @@ COMMONMAP = {
     "FEATURES_PAGE_SIZE_MAX": env_int("COMMONMAP_FEATURES_PAGE_SIZE_MAX", 1000),
     "OGC_LIMIT_DEFAULT": env_int("COMMONMAP_OGC_LIMIT_DEFAULT", 100),
     "OGC_LIMIT_MAX": env_int("COMMONMAP_OGC_LIMIT_MAX", 10_000),
+    "TILE_MAX_AGE": env_int("COMMONMAP_TILE_MAX_AGE", 60),
 }
 
 LOGGING = {

@@ -156,6 +156,10 @@ class LayerSpec:
     source: str = ""
     licence: str = ""
     layer_id: int | None = None  # the Layer row of an imported layer
+    # Vector tiles of point layers below this zoom carry grid cells with counts instead of
+    # points, counted per value of ``group_by`` (an SQL expression), when given.
+    cluster_below: int | None = None
+    group_by: str | None = None
 
     def visible_fields(self, user) -> tuple[Field, ...]:
         """The properties this user may see."""
@@ -262,6 +266,8 @@ def facilities_spec() -> LayerSpec:
             Field("staff_notes", "string", _("Staff notes"), sql="t.staff_notes", public=False),
         ),
         source=_("Demo data: synthetic facilities, not real places (see the README)"),
+        cluster_below=12,
+        group_by="c.code",
     )
 
 
@@ -297,6 +303,7 @@ def imported_spec(layer: Layer) -> LayerSpec:
         source=layer.source,
         licence=layer.licence,
         layer_id=layer.id,
+        cluster_below=12 if layer.geometry_type in ("Point", "MultiPoint") else None,
     )
 
 

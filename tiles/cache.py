@@ -1,0 +1,88 @@
+"""The tile cache in PostGIS: read, and store only what cannot be stale.
+
+Triggers (migration 0002) delete cached tiles when a layer's rows change. What remains is
+the race where a tile is computed from a snapshot taken before a write commits and stored
+after the trigger ran. A tile is therefore stored only if
+
+* no write to its layers is in flight: writers hold a shared per-layer advisory lock until
+  they commit, and the store needs the same lock exclusively, without waiting; and
+* no write recorded in ``tiles_tiledirty`` that touches the tile is invisible to the
+  snapshot the tile was read under (``pg_visible_in_snapshot``).
+
+Either way the freshly computed tile is still served; it just is not kept.
+"""
+
+from django.db import connection
+
+from tiles.mvt import BUFFER, EXTENT, tile_width
+
+_ENVELOPE = "ST_Transform(ST_Expand(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(buffer)s), 4326)"
+
+STORE_SQL = f"""
+INSERT INTO tiles_cachedtile (layers_key, layers, z, x, y, data, etag, envelope, created_at)
+SELECT %(key)s, %(layers)s::varchar[], %(z)s, %(x)s, %(y)s, %(data)s, %(etag)s,
+       {_ENVELOPE}, now()
+WHERE (SELECT bool_and(pg_try_advisory_xact_lock(hashtext('tiles:' || l)))
+       FROM unnest(%(layers)s::text[]) AS l)
+  AND NOT EXISTS (
+      SELECT 1 FROM tiles_tiledirty AS d
+      WHERE d.layer = ANY (%(layers)s::text[])
+        AND d.box && {_ENVELOPE}
+        AND NOT pg_visible_in_snapshot(d.xid::text::xid8, %(snapshot)s::pg_snapshot))
+ON CONFLICT (layers_key, z, x, y)
+DO UPDATE SET data = EXCLUDED.data, etag = EXCLUDED.etag, envelope = EXCLUDED.envelope,
+              created_at = EXCLUDED.created_at
+"""
+
+
+def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
+    """The stored (gzip data, etag) of a tile, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data, etag FROM tiles_cachedtile "
+            "WHERE layers_key = %s AND z = %s AND x = %s AND y = %s",
+            [key, z, x, y],
+        )
+        row = cursor.fetchone()
+    return (bytes(row[0]), row[1]) if row else None
+
+
+def store(
+    layers: list[str], key: str, z: int, x: int, y: int, data: bytes, etag: str, snapshot: str
+) -> bool:
+    """Keep a computed tile unless it might already be stale; True when kept."""
+    params = {
+        "key": key,
+        "layers": layers,
+        "z": z,
+        "x": x,
+        "y": y,
+        "data": data,
+        "etag": etag,
+        "snapshot": snapshot,
+        "buffer": tile_width(z) * BUFFER / EXTENT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_SQL, params)
+        return cursor.rowcount == 1
+
+
+def clear(layer: str | None = None) -> int:
+    """Forget every cached tile (of one layer); returns how many."""
+    with connection.cursor() as cursor:
+        if layer is None:
+            cursor.execute("DELETE FROM tiles_cachedtile")
+        else:
+            cursor.execute(
+                "DELETE FROM tiles_cachedtile WHERE layers @> ARRAY[%s]::varchar[]", [layer]
+            )
+        return cursor.rowcount
+
+
+def forget_tile(key: str, z: int, x: int, y: int) -> None:
+    """Drop one cached tile (to recompute it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM tiles_cachedtile WHERE layers_key = %s AND z = %s AND x = %s AND y = %s",
+            [key, z, x, y],
+        )

@@ -1,0 +1,109 @@
+"""Mapbox Vector Tiles made by PostGIS for any layers of the registry, in one statement.
+
+Each layer becomes one ``ST_AsMVT`` over ``ST_AsMVTGeom`` of its rows inside the tile;
+several layers are concatenated (``||``: an MVT is a sequence of layers), so a
+multi-layer tile costs one round trip. Only public properties are written. Lines and
+polygons are simplified to the zoom (half a tile pixel); point layers with
+``cluster_below`` carry grid cells with counts (total and per ``group_by`` value) below
+that zoom, so that no tile grows with the number of points.
+"""
+
+import re
+
+from layers.registry import LayerSpec, sql_literal
+
+EXTENT = 4096
+BUFFER = 64  # tile units each side: lines and labels cross tile edges cleanly
+CELLS = 64  # aggregate grid: CELLS × CELLS cells per tile
+MAX_ZOOM = 22
+WEB_MERCATOR_WIDTH = 40075016.685578488  # metres, the whole world at z0
+
+_PARAM = re.compile(r"%\((\w+)\)s")
+
+
+def tile_width(z: int) -> float:
+    """The width of a tile at zoom ``z`` in Web Mercator metres."""
+    return WEB_MERCATOR_WIDTH / (1 << z)
+
+
+def _rename_params(sql: str, prefix: str) -> str:
+    """Give a layer's own parameters a prefix, so that two layers' %(layer_id)s differ."""
+    return _PARAM.sub(lambda m: f"%({prefix}{m.group(1)})s", sql)
+
+
+def _quoted(name: str) -> str:
+    return sql_literal(name)
+
+
+def _attributes(spec: LayerSpec) -> str:
+    """Public, scalar properties as one jsonb, which ST_AsMVT spreads into tags."""
+    pairs = [
+        f"{_quoted(f.name)}, {f.expression}" for f in spec.fields if f.public and f.type != "object"
+    ]
+    if not pairs:
+        return "'{}'::jsonb"
+    chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)]
+    return " || ".join(f"jsonb_build_object({', '.join(chunk)})" for chunk in chunks)
+
+
+def _features_sql(spec: LayerSpec, z: int) -> str:
+    geom = f"ST_Transform({spec.geom_sql}, 3857)"
+    if spec.geometry_type not in ("Point", "MultiPoint"):
+        # Half a pixel of this zoom: invisible, and it keeps tiles of big polygons small.
+        tolerance = tile_width(z) / EXTENT / 2
+        geom = f"ST_SimplifyPreserveTopology({geom}, {tolerance!r})"
+    feature_id = f"({spec.id_sql})::bigint" if spec.id_type == "integer" else "NULL::bigint"
+    return (
+        f"SELECT ST_AsMVTGeom({geom}, _tile.e, {EXTENT}, {BUFFER}, true) AS geom, "
+        f"{feature_id} AS fid, {_attributes(spec)} AS attrs "
+        f"FROM {spec.from_sql}, _tile "
+        f"WHERE ({spec.where_sql}) AND {spec.geom_sql} && _tile.e4326"
+    )
+
+
+def _clusters_sql(spec: LayerSpec, z: int) -> str:
+    cell = tile_width(z) / CELLS
+    group = spec.group_by or "NULL::text"
+    return (
+        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), sum(c.sy) / sum(c.n)), "
+        f"3857), (SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, NULL::bigint AS fid, "
+        "jsonb_build_object('count', sum(c.n)::int, 'cluster', true) || "
+        "coalesce(jsonb_object_agg('count_' || c.grp, c.n) FILTER (WHERE c.grp IS NOT NULL), "
+        "'{}'::jsonb) AS attrs "
+        "FROM (SELECT floor((ST_X(p.g) - ST_XMin(_tile.e)) / "
+        f"{cell!r}) AS cx, floor((ST_Y(p.g) - ST_YMin(_tile.e)) / {cell!r}) AS cy, p.grp, "
+        "count(*) AS n, sum(ST_X(p.g)) AS sx, sum(ST_Y(p.g)) AS sy "
+        f"FROM (SELECT ST_Transform({spec.geom_sql}, 3857) AS g, ({group})::text AS grp "
+        f"FROM {spec.from_sql}, _tile WHERE ({spec.where_sql}) "
+        f"AND {spec.geom_sql} && _tile.e4326_inner) AS p, _tile "
+        "GROUP BY 1, 2, 3) AS c GROUP BY c.cx, c.cy"
+    )
+
+
+def clustered(spec: LayerSpec, z: int) -> bool:
+    """Whether this layer's tiles at zoom ``z`` hold cells with counts instead of points."""
+    return spec.cluster_below is not None and z < spec.cluster_below
+
+
+def tile_sql(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[str, dict]:
+    """One statement returning the tile (bytea; empty when no layer has features) and the
+    snapshot it was read under (for the cache, tiles/cache.py)."""
+    params: dict = {"z": z, "x": x, "y": y, "buffer": tile_width(z) * BUFFER / EXTENT}
+    parts = []
+    for i, spec in enumerate(specs):
+        prefix = f"l{i}_"
+        body = _clusters_sql(spec, z) if clustered(spec, z) else _features_sql(spec, z)
+        body = _rename_params(body, prefix)
+        params.update({prefix + k: v for k, v in spec.params.items()})
+        parts.append(
+            f"(SELECT coalesce(ST_AsMVT(q, {_quoted(spec.slug)}, {EXTENT}, 'geom', 'fid'), "
+            f"''::bytea) FROM ({body}) AS q WHERE q.geom IS NOT NULL)"
+        )
+    sql = (
+        "WITH _tile AS MATERIALIZED (SELECT e, "
+        "ST_Transform(ST_Expand(e, %(buffer)s), 4326) AS e4326, "
+        "ST_Transform(e, 4326) AS e4326_inner "
+        "FROM (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e) AS t) "
+        f"SELECT {' || '.join(parts)}, pg_current_snapshot()::text"
+    )
+    return sql, params

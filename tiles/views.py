@@ -1,0 +1,283 @@
+"""Vector tiles, TileJSON and the MapLibre style, for any public layers of the registry.
+
+Plain Django views (not DRF): map clients send ``Accept`` headers that content negotiation
+would refuse, and tiles are bytes, not representations.
+"""
+
+import gzip
+import hashlib
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from geoportal.errors import InvalidParameter, json_errors
+from layers import features
+from layers.registry import LayerSpec, get_layer, layers_for
+from tiles import cache
+from tiles.mvt import MAX_ZOOM, tile_sql
+
+MVT = "application/vnd.mapbox-vector-tile"
+MAX_LAYERS = 10
+
+
+def _specs(raw: str, user) -> list[LayerSpec]:
+    slugs = [s for s in raw.split(",") if s]
+    if not slugs or len(slugs) > MAX_LAYERS or len(set(slugs)) != len(slugs):
+        raise InvalidParameter(
+            _("Name one to {maximum} different layers, separated by commas.").format(
+                maximum=MAX_LAYERS
+            ),
+            parameter="layer",
+        )
+    return [get_layer(slug, user) for slug in slugs]
+
+
+def _check_tile(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidParameter(
+            _("Zoom {z} is out of range: it must be from 0 to {maximum}.").format(
+                z=z, maximum=MAX_ZOOM
+            ),
+            parameter="z",
+        )
+    side = 1 << z
+    for name, value in (("x", x), ("y", y)):
+        if not 0 <= value < side:
+            raise InvalidParameter(
+                _(
+                    "Tile {name}={value} does not exist at zoom {z}: it must be from 0 to {last}."
+                ).format(name=name, value=value, z=z, last=side - 1),
+                parameter=name,
+            )
+
+
+def _headers(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = f'"{etag}"'
+    response["Cache-Control"] = f"public, max-age={settings.COMMONMAP['TILE_MAX_AGE']}"
+    response["Vary"] = "Accept-Encoding"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str, bool]:
+    """(gzip-compressed MVT, etag, from cache) for the tile, computing and storing it on
+    a miss."""
+    slugs = [s.slug for s in specs]
+    key = ",".join(slugs)
+    hit = cache.cached(key, z, x, y)
+    if hit is not None:
+        return hit[0], hit[1], True
+    sql, params = tile_sql(specs, z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw, snapshot = cursor.fetchone()
+    raw = bytes(raw or b"")
+    data = gzip.compress(raw, compresslevel=6, mtime=0) if raw else b""
+    etag = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    cache.store(slugs, key, z, x, y, data, etag, snapshot)
+    return data, etag, False
+
+
+@require_GET
+@json_errors
+def tile(request, layers: str, z: int, x: int, y: int):
+    """One tile: 200 (gzip when accepted), 204 when empty, 304 when the ETag matches."""
+    specs = _specs(layers, request.user)
+    _check_tile(z, x, y)
+    data, etag, _hit = render_tile(specs, z, x, y)
+    if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
+        return _headers(HttpResponse(status=304), etag)
+    if not data:
+        return _headers(HttpResponse(status=204), etag)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(data, content_type=MVT)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(data), content_type=MVT)
+    return _headers(response, etag)
+
+
+_MVT_TYPES = {
+    "string": "String",
+    "integer": "Number",
+    "number": "Number",
+    "boolean": "Boolean",
+    "date": "String",
+    "datetime": "String",
+}
+
+
+def _vector_layer(spec: LayerSpec) -> dict:
+    fields = {f.name: _MVT_TYPES[f.type] for f in spec.fields if f.public and f.type != "object"}
+    description = str(spec.description)
+    if spec.cluster_below is not None:
+        fields.update({"count": "Number", "cluster": "Boolean"})
+        description += " " + _(
+            "Below zoom {zoom} the tiles hold grid cells: count, cluster=true and "
+            "count_<value> per {group}."
+        ).format(zoom=spec.cluster_below, group=spec.group_by or "-")
+    return {
+        "id": spec.slug,
+        "description": description.strip(),
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "fields": fields,
+    }
+
+
+def _bounds(specs: list[LayerSpec]) -> list[float]:
+    boxes = [b for b in (features.extent(s) for s in specs) if b is not None]
+    if not boxes:
+        return [-180.0, -85.0511, 180.0, 85.0511]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
+def tilejson_for(request, specs: list[LayerSpec]) -> dict:
+    """TileJSON 3.0.0 of the layers, with absolute tile URLs."""
+    key = ",".join(s.slug for s in specs)
+    bounds = _bounds(specs)
+    return {
+        "tilejson": "3.0.0",
+        "name": key,
+        "description": "; ".join(str(s.title) for s in specs),
+        "version": "1.0.0",
+        "attribution": "; ".join(sorted({str(s.source) for s in specs if s.source})),
+        "scheme": "xyz",
+        "tiles": [request.build_absolute_uri(f"/tiles/{key}/") + "{z}/{x}/{y}.mvt"],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 10],
+        "vector_layers": [_vector_layer(s) for s in specs],
+    }
+
+
+@require_GET
+@json_errors
+def tilejson(request, layers: str):
+    """TileJSON 3.0.0 for one layer or a comma-separated set."""
+    return JsonResponse(
+        tilejson_for(request, _specs(layers, request.user)),
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
+
+
+def _style_layers(spec: LayerSpec, colour: str) -> list[dict]:
+    source = {"source": "commonmap", "source-layer": spec.slug}
+    if spec.slug == "areas":
+        return [
+            {
+                "id": "areas-fill",
+                "type": "fill",
+                **source,
+                "filter": ["==", ["get", "level"], "ward"],
+                "paint": {"fill-color": "#9ecae1", "fill-opacity": 0.15},
+            },
+            {
+                "id": "areas-line",
+                "type": "line",
+                **source,
+                "filter": ["==", ["get", "level"], "ward"],
+                "paint": {"line-color": "#2b6c9e", "line-width": 1},
+            },
+        ]
+    if spec.geometry_type in ("Point", "MultiPoint"):
+        layers = [
+            {
+                "id": f"{spec.slug}-points",
+                "type": "circle",
+                **source,
+                "filter": ["!", ["has", "cluster"]],
+                "paint": {
+                    "circle-color": colour,
+                    "circle-radius": 4,
+                    "circle-stroke-color": "#ffffff",
+                    "circle-stroke-width": 1,
+                },
+            }
+        ]
+        if spec.cluster_below is not None:
+            layers.append(
+                {
+                    "id": f"{spec.slug}-cells",
+                    "type": "circle",
+                    **source,
+                    "filter": ["has", "cluster"],
+                    "paint": {
+                        "circle-color": colour,
+                        "circle-opacity": 0.6,
+                        "circle-radius": [
+                            "interpolate",
+                            ["linear"],
+                            ["sqrt", ["get", "count"]],
+                            1,
+                            3,
+                            100,
+                            30,
+                        ],
+                    },
+                }
+            )
+        return layers
+    if spec.geometry_type in ("LineString", "MultiLineString"):
+        return [
+            {
+                "id": f"{spec.slug}-lines",
+                "type": "line",
+                **source,
+                "paint": {"line-color": colour, "line-width": 2},
+            }
+        ]
+    return [
+        {
+            "id": f"{spec.slug}-fill",
+            "type": "fill",
+            **source,
+            "paint": {"fill-color": colour, "fill-opacity": 0.3},
+        },
+        {
+            "id": f"{spec.slug}-outline",
+            "type": "line",
+            **source,
+            "paint": {"line-color": colour, "line-width": 1},
+        },
+    ]
+
+
+@require_GET
+@json_errors
+def style(request):
+    """A MapLibre GL style (v8) drawing every public layer from one multi-layer source."""
+    specs = [s for s in layers_for(None)][:MAX_LAYERS]
+    key = ",".join(s.slug for s in specs)
+    style_layers = [
+        {"id": "background", "type": "background", "paint": {"background-color": "#f4f1ea"}}
+    ]
+    for i, spec in enumerate(specs):
+        style_layers += _style_layers(spec, _PALETTE[i % len(_PALETTE)])
+    bounds = _bounds(specs)
+    body = {
+        "version": 8,
+        "name": "Common Map (Bản đồ chung)",
+        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2],
+        "zoom": 9,
+        "sources": {
+            "commonmap": {
+                "type": "vector",
+                "url": request.build_absolute_uri(f"/tiles/{key}.json"),
+            }
+        },
+        "layers": style_layers,
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
