@@ -3,19 +3,23 @@
 Each layer becomes one ``ST_AsMVT`` over ``ST_AsMVTGeom`` of its rows inside the tile;
 several layers are concatenated (``||``: an MVT is a sequence of layers), so a
 multi-layer tile costs one round trip. Only public properties are written. Lines and
-polygons are simplified to the zoom (half a tile pixel); point layers with
-``cluster_below`` carry grid cells with counts (total and per ``group_by`` value) below
-that zoom, so that no tile grows with the number of points.
+polygons are simplified to the zoom (half a tile pixel). Point layers carry grid cells
+with counts (total and per group, e.g. category) instead of points below their
+``cluster_below`` zoom, and up to zoom 15 wherever a tile would hold more than
+``MAX_POINTS_PER_TILE`` points: the cells come from the point-count pyramid
+(tiles/pyramid.py), so a low-zoom tile over two million points reads a few thousand rows.
 """
 
 import re
 
 from layers.registry import LayerSpec, sql_literal
+from tiles.pyramid import TOP_LEVEL
 
 EXTENT = 4096
 BUFFER = 64  # tile units each side: lines and labels cross tile edges cleanly
 CELLS = 64  # aggregate grid: CELLS × CELLS cells per tile
 MAX_ZOOM = 22
+MAX_POINTS_PER_TILE = 8000  # about 200 KB of points; denser tiles carry cells instead
 WEB_MERCATOR_WIDTH = 40075016.685578488  # metres, the whole world at z0
 
 _PARAM = re.compile(r"%\((\w+)\)s")
@@ -26,9 +30,11 @@ def tile_width(z: int) -> float:
     return WEB_MERCATOR_WIDTH / (1 << z)
 
 
-def _rename_params(sql: str, prefix: str) -> str:
+def _rename_params(sql: str, prefix: str, keep: set[str]) -> str:
     """Give a layer's own parameters a prefix, so that two layers' %(layer_id)s differ."""
-    return _PARAM.sub(lambda m: f"%({prefix}{m.group(1)})s", sql)
+    return _PARAM.sub(
+        lambda m: m.group(0) if m.group(1) in keep else f"%({prefix}{m.group(1)})s", sql
+    )
 
 
 def _quoted(name: str) -> str:
@@ -61,28 +67,51 @@ def _features_sql(spec: LayerSpec, z: int) -> str:
     )
 
 
-def _clusters_sql(spec: LayerSpec, z: int) -> str:
-    cell = tile_width(z) / CELLS
-    group = spec.group_by or "NULL::text"
+def _cells_in_tile(spec: LayerSpec) -> str:
+    """The pyramid rows of this layer inside the tile (level z: 64 × 64 cells per tile)."""
     return (
-        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), sum(c.sy) / sum(c.n)), "
-        f"3857), (SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, NULL::bigint AS fid, "
+        f"FROM tiles_pointcell AS c WHERE c.layer = {_quoted(spec.slug)} AND c.z = %(z)s "
+        f"AND c.cx BETWEEN %(x)s * {CELLS} AND %(x)s * {CELLS} + {CELLS - 1} "
+        f"AND c.cy BETWEEN %(y)s * {CELLS} AND %(y)s * {CELLS} + {CELLS - 1} AND c.n > 0"
+    )
+
+
+def _clusters_sql(spec: LayerSpec) -> str:
+    """Cells with counts from the pyramid: total, and per group (``count_<value>``)."""
+    return (
+        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), "
+        f"sum(c.sy) / sum(c.n)), 3857), (SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, "
+        "NULL::bigint AS fid, "
         "jsonb_build_object('count', sum(c.n)::int, 'cluster', true) || "
-        "coalesce(jsonb_object_agg('count_' || c.grp, c.n) FILTER (WHERE c.grp IS NOT NULL), "
-        "'{}'::jsonb) AS attrs "
-        "FROM (SELECT floor((ST_X(p.g) - ST_XMin(_tile.e)) / "
-        f"{cell!r}) AS cx, floor((ST_Y(p.g) - ST_YMin(_tile.e)) / {cell!r}) AS cy, p.grp, "
-        "count(*) AS n, sum(ST_X(p.g)) AS sx, sum(ST_Y(p.g)) AS sy "
-        f"FROM (SELECT ST_Transform({spec.geom_sql}, 3857) AS g, ({group})::text AS grp "
-        f"FROM {spec.from_sql}, _tile WHERE ({spec.where_sql}) "
-        f"AND {spec.geom_sql} && _tile.e4326_inner) AS p, _tile "
-        "GROUP BY 1, 2, 3) AS c GROUP BY c.cx, c.cy"
+        "coalesce(jsonb_object_agg('count_' || c.grp, c.n) FILTER (WHERE c.grp <> ''), "
+        f"'{{}}'::jsonb) AS attrs {_cells_in_tile(spec)} GROUP BY c.cx, c.cy"
     )
 
 
 def clustered(spec: LayerSpec, z: int) -> bool:
-    """Whether this layer's tiles at zoom ``z`` hold cells with counts instead of points."""
+    """Whether this layer's tiles at zoom ``z`` always hold cells instead of points."""
     return spec.cluster_below is not None and z < spec.cluster_below
+
+
+def _layer_sql(spec: LayerSpec, z: int) -> str:
+    """The layer's MVT: points, or cells when the zoom is low or the tile too dense."""
+
+    def mvt(body: str) -> str:
+        return (
+            f"(SELECT coalesce(ST_AsMVT(q, {_quoted(spec.slug)}, {EXTENT}, 'geom', 'fid'), "
+            f"''::bytea) FROM ({body}) AS q WHERE q.geom IS NOT NULL)"
+        )
+
+    points = mvt(_features_sql(spec, z))
+    if spec.cluster_below is None or z > TOP_LEVEL:
+        return points
+    if clustered(spec, z):
+        return mvt(_clusters_sql(spec))
+    # Dense tiles below zoom 16 carry cells too: the pyramid says how many points there are.
+    return (
+        f"(CASE WHEN (SELECT coalesce(sum(c.n), 0) {_cells_in_tile(spec)}) > "
+        f"{MAX_POINTS_PER_TILE} THEN {mvt(_clusters_sql(spec))} ELSE {points} END)"
+    )
 
 
 def tile_sql(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[str, dict]:
@@ -92,13 +121,8 @@ def tile_sql(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[str, dict]
     parts = []
     for i, spec in enumerate(specs):
         prefix = f"l{i}_"
-        body = _clusters_sql(spec, z) if clustered(spec, z) else _features_sql(spec, z)
-        body = _rename_params(body, prefix)
+        parts.append(_rename_params(_layer_sql(spec, z), prefix, keep={"z", "x", "y"}))
         params.update({prefix + k: v for k, v in spec.params.items()})
-        parts.append(
-            f"(SELECT coalesce(ST_AsMVT(q, {_quoted(spec.slug)}, {EXTENT}, 'geom', 'fid'), "
-            f"''::bytea) FROM ({body}) AS q WHERE q.geom IS NOT NULL)"
-        )
     sql = (
         "WITH _tile AS MATERIALIZED (SELECT e, "
         "ST_Transform(ST_Expand(e, %(buffer)s), 4326) AS e4326, "

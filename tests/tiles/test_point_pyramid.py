@@ -1,0 +1,124 @@
+"""The point-count pyramid behind clustered tiles stays equal to a recount from scratch."""
+
+import gzip
+import math
+
+import mapbox_vector_tile
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from layers.models import Facility, FacilityCategory, Feature, Layer
+from tiles.mvt import MAX_POINTS_PER_TILE
+
+pytestmark = pytest.mark.django_db
+
+BEN_THANH = (106.7009, 10.7769)
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return x, y
+
+
+def pyramid() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT layer, z, cx, cy, grp, n, sx, sy FROM tiles_pointcell WHERE n > 0")
+        return {row[:5]: (row[5], round(row[6], 3), round(row[7], 3)) for row in cursor.fetchall()}
+
+
+def recounted() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tiles_cells_rebuild()")
+    return pyramid()
+
+
+def test_every_level_counts_every_facility_once():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT z, sum(n) FROM tiles_pointcell WHERE layer = 'facilities' GROUP BY z"
+        )
+        per_level = dict(cursor.fetchall())
+    assert set(per_level) == set(range(16))
+    assert set(per_level.values()) == {Facility.objects.count()}
+
+
+def test_a_cell_holds_the_facilities_whose_mercator_position_falls_in_it():
+    facility = Facility.objects.select_related("category").order_by("pk").first()
+    lon, lat = facility.geom.x, facility.geom.y
+    x = math.radians(lon) * 6378137.0
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * 6378137.0
+    size = 40075016.685578488 / 2**15 / 64
+    cx, cy = (
+        math.floor((x + 20037508.342789244) / size),
+        math.floor((20037508.342789244 - y) / size),
+    )
+    key = ("facilities", 15, cx, cy, facility.category.code)
+    assert pyramid()[key][0] >= 1
+
+
+def test_writes_keep_the_pyramid_equal_to_a_recount():
+    category = FacilityCategory.objects.get(code="cho")
+    added = Facility.objects.create(
+        category=category, name="Chợ mới", geom=Point(*BEN_THANH, srid=4326)
+    )
+    moved = Facility.objects.exclude(pk=added.pk).order_by("pk").first()
+    moved.geom = Point(106.65, 10.80, srid=4326)
+    moved.save()
+    Facility.objects.filter(pk=Facility.objects.order_by("-pk")[1].pk).delete()
+    Facility.objects.filter(category__code="cong_vien").update(category=category)
+    layer = Layer.objects.create(slug="den", title="Đèn", geometry_type="Point")
+    Feature.objects.bulk_create(
+        Feature(layer=layer, geom=Point(106.70 + i / 1000, 10.78, srid=4326)) for i in range(50)
+    )
+    Feature.objects.filter(layer=layer)[:1].get().delete()
+    incremental = pyramid()
+    assert incremental == recounted()
+    assert sum(v[0] for k, v in incremental.items() if k[0] == "den" and k[1] == 10) == 49
+
+
+def test_renaming_a_category_regroups_its_cells():
+    FacilityCategory.objects.filter(code="cho").update(code="cho_dan_sinh")
+    groups = {key[4] for key in pyramid() if key[0] == "facilities"}
+    assert "cho_dan_sinh" in groups and "cho" not in groups
+
+
+def test_a_tile_too_dense_for_points_carries_cells_and_its_children_points(client):
+    z = 14
+    x, y = tile_of(*BEN_THANH, z)
+    layer = Layer.objects.create(slug="dien-thoai", title="Điện thoại", geometry_type="Point")
+    n = MAX_POINTS_PER_TILE + 500
+    # A 100 × 85 grid of points inside one z16 child of the z14 tile.
+    cx, cy = tile_of(*BEN_THANH, 16)
+    west = cx / 2**16 * 360 - 180
+    north = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * cy / 2**16))))
+    Feature.objects.bulk_create(
+        Feature(
+            layer=layer,
+            geom=Point(
+                west + 0.0002 + (i % 100) * 0.00005,
+                north - 0.0002 - (i // 100) * 0.00005,
+                srid=4326,
+            ),
+        )
+        for i in range(n)
+    )
+
+    def decode(zoom: int, tx: int, ty: int) -> list[dict]:
+        response = client.get(f"/tiles/dien-thoai/{zoom}/{tx}/{ty}.mvt")
+        assert response.status_code == 200, response.content
+        data = response.content
+        if response.get("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        return mapbox_vector_tile.decode(data)["dien-thoai"]["features"]
+
+    dense = decode(z, x, y)
+    assert all(f["properties"].get("cluster") for f in dense)
+    assert sum(f["properties"]["count"] for f in dense) == n
+    children = {tile_of(f.geom.x, f.geom.y, 16) for f in layer.features.all()}
+    assert len(children) == 1
+    (child,) = children
+    points = decode(16, *child)
+    assert len(points) == n and not any("cluster" in f["properties"] for f in points)

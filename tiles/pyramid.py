@@ -1,0 +1,74 @@
+"""The point-count pyramid: how many points of each point layer lie in each grid cell.
+
+Level ``z`` has cells of 1/64 of a zoom-``z`` tile (the global grid of zoom z + 6), so a
+clustered tile at zoom z reads at most 64 × 64 rows however many points it covers. Rows are
+per layer and group (e.g. a facility's category), with coordinate sums so that a cell is
+drawn at the mean of its points. Triggers keep it current (migration 0003): each write
+statement adds its new rows and subtracts its old ones, level 15 from the rows, every
+coarser level from the one below.
+"""
+
+WORLD = 40075016.685578488  # Web Mercator width in metres
+HALF = WORLD / 2
+TOP_LEVEL = 15  # tiles at zoom 16 and beyond always carry points
+CELLS_PER_TILE_SIDE = 64
+
+
+def cell_size(level: int) -> float:
+    """Metres per cell at ``level``."""
+    return WORLD / (1 << level) / CELLS_PER_TILE_SIDE
+
+
+def apply_sql(rows_sql: str) -> str:
+    """Upsert the deltas of ``rows_sql`` (columns layer, x, y, grp, sign; Web Mercator x/y)
+    into every level of the pyramid, in one statement."""
+    top = cell_size(TOP_LEVEL)
+    ctes = [
+        f"r AS ({rows_sql})",
+        f"l{TOP_LEVEL} AS (SELECT layer, floor((x + {HALF!r}) / {top!r})::int AS cx, "
+        f"floor(({HALF!r} - y) / {top!r})::int AS cy, grp, sum(sign)::int AS n, "
+        "sum(sign * x) AS sx, sum(sign * y) AS sy FROM r GROUP BY 1, 2, 3, 4)",
+    ]
+    for level in range(TOP_LEVEL - 1, -1, -1):
+        ctes.append(
+            f"l{level} AS (SELECT layer, cx / 2 AS cx, cy / 2 AS cy, grp, sum(n)::int AS n, "
+            f"sum(sx) AS sx, sum(sy) AS sy FROM l{level + 1} GROUP BY 1, 2, 3, 4)"
+        )
+    union = " UNION ALL ".join(
+        f"SELECT {level} AS z, * FROM l{level}" for level in range(TOP_LEVEL + 1)
+    )
+    return (
+        f"WITH {', '.join(ctes)} "
+        "INSERT INTO tiles_pointcell AS p (layer, z, cx, cy, grp, n, sx, sy) "
+        f"SELECT layer, z, cx, cy, grp, n, sx, sy FROM ({union}) AS d "
+        "WHERE NOT (n = 0 AND sx = 0 AND sy = 0) "
+        "ON CONFLICT (layer, z, cx, cy, grp) DO UPDATE "
+        "SET n = p.n + EXCLUDED.n, sx = p.sx + EXCLUDED.sx, sy = p.sy + EXCLUDED.sy"
+    )
+
+
+# The rows of each table that feeds a point layer: (layer, x, y, grp), Web Mercator.
+FEATURE_ROWS = (
+    "SELECT l.slug::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, ''::text AS grp "
+    "FROM {rows} AS t JOIN layers_layer AS l ON l.id = t.layer_id "
+    "CROSS JOIN LATERAL (SELECT ST_Transform(ST_PointOnSurface(t.geom), 3857) AS p) AS m "
+    "WHERE l.geometry_type IN ('Point', 'MultiPoint') AND NOT ST_IsEmpty(t.geom)"
+)
+FACILITY_ROWS = (
+    "SELECT 'facilities'::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, c.code::text AS grp "
+    "FROM {rows} AS t JOIN layers_facilitycategory AS c ON c.id = t.category_id "
+    "CROSS JOIN LATERAL (SELECT ST_Transform(t.geom, 3857) AS p) AS m"
+)
+
+
+def signed(rows_template: str, table: str, sign: int) -> str:
+    """The rows of ``table`` (a relation or transition table) with a +1/-1 sign column."""
+    return f"SELECT s.*, {sign} AS sign FROM ({rows_template.format(rows=table)}) AS s"
+
+
+def rebuild_sql() -> str:
+    """Recompute the whole pyramid from the tables (after a migration or a category rename)."""
+    rows = " UNION ALL ".join(
+        [signed(FEATURE_ROWS, "layers_feature", 1), signed(FACILITY_ROWS, "layers_facility", 1)]
+    )
+    return "DELETE FROM tiles_pointcell; " + apply_sql(rows)
