@@ -255,6 +255,14 @@ class Layer(models.Model):
     time_attribute = models.CharField(
         max_length=80, blank=True, help_text=_("The attribute that dates a feature.")
     )
+    cluster_attributes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Attributes whose values are counted in the cells of low-zoom point tiles, "
+            'e.g. ["status", "category"].'
+        ),
+    )
     is_public = models.BooleanField(
         default=True, help_text=_("Off: only staff with the permission see it.")
     )

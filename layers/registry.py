@@ -157,7 +157,7 @@ class LayerSpec:
     licence: str = ""
     layer_id: int | None = None  # the Layer row of an imported layer
     # Vector tiles of point layers below this zoom carry grid cells with counts instead of
-    # points, counted per value of ``group_by`` (an SQL expression), when given.
+    # points (tiles/mvt.py); ``group_by`` names the attributes counted per value.
     cluster_below: int | None = None
     group_by: str | None = None
 
@@ -267,7 +267,7 @@ def facilities_spec() -> LayerSpec:
         ),
         source=_("Demo data: synthetic facilities, not real places (see the README)"),
         cluster_below=12,
-        group_by="c.code",
+        group_by="category",
     )
 
 
@@ -304,6 +304,7 @@ def imported_spec(layer: Layer) -> LayerSpec:
         licence=layer.licence,
         layer_id=layer.id,
         cluster_below=12 if layer.geometry_type in ("Point", "MultiPoint") else None,
+        group_by=", ".join(layer.cluster_attributes or []) or None,
     )
 
 

@@ -77,14 +77,16 @@ def _cells_in_tile(spec: LayerSpec) -> str:
 
 
 def _clusters_sql(spec: LayerSpec) -> str:
-    """Cells with counts from the pyramid: total, and per group (``count_<value>``)."""
+    """Cells with counts from the pyramid: ``count``, and ``count_<attribute>_<value>``."""
     return (
-        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sum(c.sx) / sum(c.n), "
-        f"sum(c.sy) / sum(c.n)), 3857), (SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, "
-        "NULL::bigint AS fid, "
-        "jsonb_build_object('count', sum(c.n)::int, 'cluster', true) || "
-        "coalesce(jsonb_object_agg('count_' || c.grp, c.n) FILTER (WHERE c.grp <> ''), "
-        f"'{{}}'::jsonb) AS attrs {_cells_in_tile(spec)} GROUP BY c.cx, c.cy"
+        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint("
+        "sum(c.sx) FILTER (WHERE c.grp = '') / sum(c.n) FILTER (WHERE c.grp = ''), "
+        "sum(c.sy) FILTER (WHERE c.grp = '') / sum(c.n) FILTER (WHERE c.grp = '')), 3857), "
+        f"(SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, NULL::bigint AS fid, "
+        "jsonb_build_object('count', sum(c.n) FILTER (WHERE c.grp = '')::int, 'cluster', true) "
+        "|| coalesce(jsonb_object_agg('count_' || replace(c.grp, '=', '_'), c.n) "
+        f"FILTER (WHERE c.grp <> ''), '{{}}'::jsonb) AS attrs {_cells_in_tile(spec)} "
+        "GROUP BY c.cx, c.cy HAVING sum(c.n) FILTER (WHERE c.grp = '') > 0"
     )
 
 
@@ -109,7 +111,7 @@ def _layer_sql(spec: LayerSpec, z: int) -> str:
         return mvt(_clusters_sql(spec))
     # Dense tiles below zoom 16 carry cells too: the pyramid says how many points there are.
     return (
-        f"(CASE WHEN (SELECT coalesce(sum(c.n), 0) {_cells_in_tile(spec)}) > "
+        f"(CASE WHEN (SELECT coalesce(sum(c.n), 0) {_cells_in_tile(spec)} AND c.grp = '') > "
         f"{MAX_POINTS_PER_TILE} THEN {mvt(_clusters_sql(spec))} ELSE {points} END)"
     )
 

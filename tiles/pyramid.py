@@ -2,10 +2,10 @@
 
 Level ``z`` has cells of 1/64 of a zoom-``z`` tile (the global grid of zoom z + 6), so a
 clustered tile at zoom z reads at most 64 × 64 rows however many points it covers. Rows are
-per layer and group (e.g. a facility's category), with coordinate sums so that a cell is
-drawn at the mean of its points. Triggers keep it current (migration 0003): each write
-statement adds its new rows and subtracts its old ones, level 15 from the rows, every
-coarser level from the one below.
+per layer and group: grp '' counts every point, grp "category=cho" those of one value of
+a counted attribute; with coordinate sums so that a cell is drawn at the mean of its
+points. Triggers keep it current (migration 0003): each write statement adds its new rows
+and subtracts its old ones, level 15 from the rows, every coarser level from the one below.
 """
 
 WORLD = 40075016.685578488  # Web Mercator width in metres
@@ -47,17 +47,23 @@ def apply_sql(rows_sql: str) -> str:
     )
 
 
-# The rows of each table that feeds a point layer: (layer, x, y, grp), Web Mercator.
+# The rows of each table that feeds a point layer: (layer, x, y, grp), Web Mercator. Each
+# point gives one row with grp '' (the total) and one "attribute=value" row per counted
+# attribute, so a cell knows its total and its counts by status, category, ...
 FEATURE_ROWS = (
-    "SELECT l.slug::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, ''::text AS grp "
+    "SELECT l.slug::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, g.grp "
     "FROM {rows} AS t JOIN layers_layer AS l ON l.id = t.layer_id "
     "CROSS JOIN LATERAL (SELECT ST_Transform(ST_PointOnSurface(t.geom), 3857) AS p) AS m "
+    "CROSS JOIN LATERAL (SELECT ''::text AS grp UNION ALL "
+    "SELECT a || '=' || coalesce(t.attributes ->> a, '') "
+    "FROM jsonb_array_elements_text(l.cluster_attributes) AS a) AS g "
     "WHERE l.geometry_type IN ('Point', 'MultiPoint') AND NOT ST_IsEmpty(t.geom)"
 )
 FACILITY_ROWS = (
-    "SELECT 'facilities'::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, c.code::text AS grp "
+    "SELECT 'facilities'::text AS layer, ST_X(m.p) AS x, ST_Y(m.p) AS y, g.grp "
     "FROM {rows} AS t JOIN layers_facilitycategory AS c ON c.id = t.category_id "
-    "CROSS JOIN LATERAL (SELECT ST_Transform(t.geom, 3857) AS p) AS m"
+    "CROSS JOIN LATERAL (SELECT ST_Transform(t.geom, 3857) AS p) AS m "
+    "CROSS JOIN LATERAL (VALUES (''::text), ('category=' || c.code)) AS g (grp)"
 )
 
 

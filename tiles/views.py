@@ -116,8 +116,8 @@ def _vector_layer(spec: LayerSpec) -> dict:
     if spec.cluster_below is not None:
         fields.update({"count": "Number", "cluster": "Boolean"})
         description += " " + _(
-            "Below zoom {zoom} the tiles hold grid cells: count, cluster=true and "
-            "count_<value> per {group}."
+            "Below zoom {zoom}, and in tiles too dense for points, grid cells: count, "
+            "cluster=true and count_<attribute>_<value> for {group}."
         ).format(zoom=spec.cluster_below, group=spec.group_by or "-")
     return {
         "id": spec.slug,

@@ -123,8 +123,8 @@ def test_low_zoom_facility_tiles_hold_counted_cells_that_add_up(client):
     decoded = Counter()
     for f in features:
         for key, value in f["properties"].items():
-            if key.startswith("count_"):
-                decoded[key.removeprefix("count_")] += value
+            if key.startswith("count_category_"):
+                decoded[key.removeprefix("count_category_")] += value
     assert decoded == per_category
     assert len(features) < inside.count()  # cells, not points
 

@@ -62,7 +62,7 @@ END
 $$;
 CREATE TRIGGER tiles_cells_category AFTER UPDATE OF code OR TRUNCATE ON layers_facilitycategory
     FOR EACH STATEMENT EXECUTE FUNCTION tiles_cells_relabel();
-CREATE TRIGGER tiles_cells_layer AFTER UPDATE OF slug, geometry_type ON layers_layer
+CREATE TRIGGER tiles_cells_layer AFTER UPDATE OF slug, geometry_type, cluster_attributes ON layers_layer
     FOR EACH STATEMENT EXECUTE FUNCTION tiles_cells_relabel();
 """
 
@@ -94,6 +94,9 @@ DROP TABLE IF EXISTS tiles_pointcell;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tiles", "0002_invalidation_triggers")]
+    dependencies = [
+        ("tiles", "0002_invalidation_triggers"),
+        ("layers", "0005_layer_cluster_attributes"),
+    ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
