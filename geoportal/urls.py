@@ -10,6 +10,8 @@ urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("layers.urls")),
+    path("ogc/", include("layers.ogc.urls")),
+    path("tiles/", include("tiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

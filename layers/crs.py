@@ -11,6 +11,7 @@ its own, about 0.8 m away from the official answer; the project always uses EPSG
 (migration 0004 writes it into PostGIS; ``vn2000_transformer`` does the same in pyproj).
 """
 
+import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -69,9 +70,10 @@ def parse_crs(raw: str | None, parameter: str = "crs") -> OutputCrs:
     """The CRS named by a URI (or EPSG:n, CRS84, a URN); CRS84 when absent."""
     if raw is None or raw == "":
         return SUPPORTED[0]
-    uri = _BY_URI.get(raw) or _ALIASES.get(raw.strip().lower())
+    uri = raw if raw in _BY_URI else _ALIASES.get(raw.strip().lower())
     if uri is None and raw.startswith("https://"):
-        uri = _BY_URI.get("http://" + raw.removeprefix("https://"))
+        plain = "http://" + raw.removeprefix("https://")
+        uri = plain if plain in _BY_URI else None
     if uri is None:
         raise InvalidParameter(
             _("Unsupported '{parameter}' {raw}; supported: {supported}.").format(
@@ -87,7 +89,11 @@ def vn2000_crs(epsg: int) -> CRS:
     crs = CRS.from_epsg(epsg)
     if crs.geodetic_crs is None or crs.geodetic_crs.to_epsg() != 4756:
         return crs
-    return CRS.from_proj4(f"{crs.to_proj4()} +towgs84={VN2000_TOWGS84}")
+    with warnings.catch_warnings():
+        # The PROJ string loses only names and the datum shift, which is put back here.
+        warnings.simplefilter("ignore", UserWarning)
+        definition = crs.to_proj4()
+    return CRS.from_proj4(f"{definition} +towgs84={VN2000_TOWGS84}")
 
 
 def vn2000_transformer(source_epsg: int, target_epsg: int) -> Transformer:

@@ -71,7 +71,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or a worker still booting
             pass
         time.sleep(0.2)
     pytest.fail(f"no answer from /healthz in {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
