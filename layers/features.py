@@ -207,16 +207,27 @@ def feature_sql(spec: LayerSpec, query: FeatureQuery) -> tuple[str, dict]:
     limit = query.limit
     if near is not None and near.k is not None:
         limit = near.k if limit is None else min(limit, max(near.k - query.offset, 0))
-    sql = (
-        f"{with_sql}SELECT {', '.join(inner_select)} FROM {spec.from_sql} "
-        f"WHERE {' AND '.join(clauses)} ORDER BY {order}"
-    )
+    where = " AND ".join(clauses)
+    page = ""
     if limit is not None:
         params["_limit"] = limit
-        sql += " LIMIT %(_limit)s"
+        page += " LIMIT %(_limit)s"
     if query.offset:
         params["_offset"] = query.offset
-        sql += " OFFSET %(_offset)s"
+        page += " OFFSET %(_offset)s"
+    if page and not distance:
+        # Pick the page's rows first, by their keys only, then build GeoJSON for those
+        # alone: a page deep into a big layer must not format every row it skips.
+        sql = (
+            f"SELECT {', '.join(inner_select)} FROM {spec.from_sql} WHERE t.id IN "
+            f"(SELECT t.id FROM {spec.from_sql} WHERE {where} ORDER BY {order}{page}) "
+            f"ORDER BY {order}"
+        )
+    else:
+        sql = (
+            f"{with_sql}SELECT {', '.join(inner_select)} FROM {spec.from_sql} "
+            f"WHERE {where} ORDER BY {order}{page}"
+        )
     text = (
         'SELECT \'{"type":"Feature","id":\' || to_json(s._id)::text '
         "|| ',\"geometry\":' || coalesce(s._geometry, 'null') "
