@@ -213,7 +213,12 @@ def parse_query(spec: LayerSpec, params, user, *, ogc: bool) -> FeatureQuery:
         filters.append(_ward_of(spec, user, params["ward_of"]))
 
     query = FeatureQuery(
-        fields=_fields(spec, user, params.get("properties") or params.get("fields"), "fields"),
+        fields=_fields(
+            spec,
+            user,
+            params.get("properties") or params.get("fields"),
+            "properties" if params.get("properties") else "fields",
+        ),
         filters=filters,
         q=params.get("q") or None,
         near=_near(params),

@@ -208,9 +208,14 @@ class FeatureExport(APIView):
         query = parse_query(spec, request.query_params, request.user, ogc=False)
         sql, params = features.feature_sql(spec, query)
         head = _json({"type": "FeatureCollection", "layer": spec.slug})[:-1]
+        body = features.stream(sql, params, head + ',"features":[', "]}")
+        compress = "gzip" in request.headers.get("Accept-Encoding", "")
         response = StreamingHttpResponse(
-            features.stream(sql, params, head + ',"features":[', "]}"), content_type=GEOJSON
+            features.gzip_stream(body) if compress else body, content_type=GEOJSON
         )
+        if compress:  # GZipMiddleware leaves an encoded response alone
+            response["Content-Encoding"] = "gzip"
+        response["Vary"] = "Accept-Encoding"
         response["Content-Disposition"] = f'attachment; filename="{spec.slug}.geojson"'
         return response
 

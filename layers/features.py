@@ -8,6 +8,7 @@ no feature passes through a Python object.
 """
 
 import math
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -266,6 +267,16 @@ def stream(sql: str, params: dict, prefix: str, suffix: str) -> Iterator[bytes]:
             yield (chunk if first else "," + chunk).encode()
             first = False
     yield suffix.encode()
+
+
+def gzip_stream(chunks: Iterator[bytes], level: int = 1) -> Iterator[bytes]:
+    """Compress a stream as it goes. Level 1: a 40 MB export costs 0.14 s of CPU instead
+    of 0.40 s at Django's GZipMiddleware level 6, for a body 17% larger (bench/features.py)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: gzip container
+    for chunk in chunks:
+        if out := compressor.compress(chunk):
+            yield out
+    yield compressor.flush()
 
 
 def fetch_all(sql: str, params: dict) -> list[str]:

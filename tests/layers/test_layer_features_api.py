@@ -461,3 +461,13 @@ def test_ward_of_finds_the_one_stop_desk_serving_a_point(client):
     _error(client.get("/api/v1/layers/facilities/features/", {"ward_of": "108.5,9.5"}), 404)
     _error(client.get("/api/v1/layers/facilities/features/", {"ward_of": "x"}), 400, "ward_of")
     _error(client.get("/api/v1/layers/areas/features/", {"ward_of": "106.7,10.77"}), 400, "ward_of")
+
+
+def test_export_is_gzipped_on_the_fly_when_the_client_accepts_it(client, points_layer):
+    import gzip
+
+    zipped = client.get("/api/v1/layers/tram-sac/export/", headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    body = json.loads(gzip.decompress(b"".join(zipped.streaming_content)))
+    plain = _body(client.get("/api/v1/layers/tram-sac/export/"))
+    assert body == plain and len(body["features"]) == 60
