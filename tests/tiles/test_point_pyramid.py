@@ -164,3 +164,32 @@ def test_cells_count_by_each_declared_attribute(client):
     assert totals["count"] == 30
     assert (totals["count_status_received"], totals["count_status_resolved"]) == (10, 20)
     assert (totals["count_category_flood"], totals["count_category_litter"]) == (10, 20)
+
+
+def test_saving_a_layer_unchanged_keeps_its_tiles_and_counts(client):
+    layer = Layer.objects.create(slug="cot-dien", title="Cột điện", geometry_type="Point")
+    Feature.objects.create(layer=layer, geom=Point(*BEN_THANH, srid=4326))
+    with connection.cursor() as cursor:
+        # As if that write had committed long ago (this test runs in one transaction, and a
+        # tile read while its layer's write is uncommitted is never stored).
+        cursor.execute("UPDATE tiles_tiledirty SET xid = 3 WHERE layer = 'cot-dien'")
+    x, y = tile_of(*BEN_THANH, 16)
+    assert client.get(f"/tiles/cot-dien/16/{x}/{y}.mvt").status_code == 200
+    from tiles.models import CachedTile
+
+    assert CachedTile.objects.filter(layers_key="cot-dien").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctid::text FROM tiles_pointcell WHERE layer = 'facilities' LIMIT 1")
+        (facility_row,) = cursor.fetchone()
+    layer.title = "Cột điện chiếu sáng"  # tiles do not show titles
+    layer.save()
+    assert CachedTile.objects.filter(layers_key="cot-dien").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctid::text FROM tiles_pointcell WHERE layer = 'facilities' LIMIT 1")
+        assert cursor.fetchone() == (facility_row,)  # other layers were not recounted
+
+    layer.cluster_attributes = ["loai"]
+    layer.save()
+    assert not CachedTile.objects.filter(layers_key="cot-dien").exists()
+    groups = {k[4] for k in pyramid() if k[0] == "cot-dien"}
+    assert groups == {"", "loai="}
