@@ -9,6 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MAPPROXY_PORT ?= 8001
 
 # Local runs get development defaults (DEBUG, a dev secret, the local cluster's URL);
 # production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
@@ -44,11 +45,18 @@ static: messages
 
 run: demo static
 	@mkdir -p run
+	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; sleep 1; fi
+	$(PY) manage.py mapproxy_config --url http://127.0.0.1:$(PORT)
+	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --check-config --no-control-socket
+	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --bind $(HOST):$(MAPPROXY_PORT) --workers 2 \
+		--daemon --pid run/mapproxy.pid --no-control-socket --error-logfile run/mapproxy.log
+	@echo "MapProxy (raster tiles, TMS/WMTS/WMS) on http://$(HOST):$(MAPPROXY_PORT)/demo/"
 	@echo "Serving Common Map on http://$(HOST):$(PORT)/  (make stop to stop)"
 	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
-		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5
+		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5 --no-control-socket
 
 stop:
+	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; fi
 	@if [ -f run/gunicorn.pid ]; then kill "$$(cat run/gunicorn.pid)" 2>/dev/null || true; rm -f run/gunicorn.pid; fi
 	@scripts/db.sh stop
 
@@ -62,6 +70,7 @@ test: venv db static lint
 
 bench: demo
 	$(PY) bench/lookup.py
+	$(PY) bench/features.py
 
 clean-db:
 	@scripts/db.sh drop

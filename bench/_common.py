@@ -43,9 +43,19 @@ def _free_port() -> int:
 @contextmanager
 def serve(workers: int = 2) -> Iterator[str]:
     """gunicorn serving the app on 127.0.0.1 (never another interface); yields its base URL."""
+    with gunicorn(workers) as (url, _master):
+        yield url
+
+
+@contextmanager
+def gunicorn(
+    workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like ``serve``, and also yields the gunicorn master process (its children are the
+    workers, see ``child_pids``); ``env`` adds to the server's environment."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_DEBUG": "0", **(env or {})}
     command = [
         str(GUNICORN),
         "geoportal.wsgi:application",
@@ -55,6 +65,7 @@ def serve(workers: int = 2) -> Iterator[str]:
         str(workers),
         "--log-level",
         "warning",
+        "--no-control-socket",  # gunicorn 27 shares one socket path between instances
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
@@ -68,10 +79,56 @@ def serve(workers: int = 2) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not start (exit code {process.poll()})")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc), e.g. gunicorn's workers."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # The command name, in parentheses, may hold spaces: the fields after it are safe.
+        if int(text.rpartition(")")[2].split()[1]) == pid:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def memory_kib(pid: int, key: str = "VmRSS") -> int | None:
+    """A memory figure of a process from /proc/PID/status (VmRSS, VmHWM, RssAnon...) in
+    KiB, or None when it cannot be read (another user's process, not Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def reset_peak_memory(pid: int) -> bool:
+    """Set the process's peak resident size (VmHWM) back to its current size (Linux 4.0+:
+    ``5`` into /proc/PID/clear_refs); False when not allowed (another user's process)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def private_peak_kib(pid: int) -> int | None:
+    """The process's peak private memory since ``reset_peak_memory``, in KiB: its peak
+    resident size less the file and shared pages it has mapped by now (a server's shared
+    buffers count as resident once touched; they are not the query's memory)."""
+    peak, files, shared = (memory_kib(pid, key) for key in ("VmHWM", "RssFile", "RssShmem"))
+    if peak is None or files is None or shared is None:
+        return None
+    return peak - files - shared
 
 
 def best_of(repeats: int, work: Callable[[], object]) -> tuple[float, object]:
@@ -91,6 +148,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def row(label: str, *cells: str, width: int = 44) -> None:
+def row(label: str, *cells: str, width: int = 44, cell: int = 16) -> None:
     """Print one line of a result table."""
-    print(f"  {label:<{width}}" + "".join(f"{c:>16}" for c in cells))
+    print(f"  {label:<{width}}" + "".join(f"{c:>{cell}}" for c in cells))

@@ -231,7 +231,10 @@ class Facility(models.Model):
 
 
 # Built-in layers own these slugs; an imported layer may not take them.
-RESERVED_LAYER_SLUGS = frozenset({"areas", "facilities", "feedback", "ratings", "surveys"})
+# "basemap" and "all" are MapProxy's layers (tiles/mapproxy).
+RESERVED_LAYER_SLUGS = frozenset(
+    {"areas", "facilities", "feedback", "ratings", "surveys", "basemap", "all"}
+)
 
 
 class Layer(models.Model):

@@ -98,6 +98,7 @@ def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:
         "2",
         "--graceful-timeout",
         "5",
+        "--no-control-socket",  # gunicorn 27 shares one socket path between instances
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)

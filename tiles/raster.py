@@ -1,0 +1,310 @@
+"""Raster tiles (PNG) of the registry's layers and of a basemap, drawn with Pillow.
+
+For clients that cannot draw vector tiles, and as MapProxy's source (``tiles/mapproxy/``).
+PostGIS puts every geometry into the tile's pixel grid first (``ST_AsMVTGeom`` at
+``SUPERSAMPLE`` × 256 pixels: clipped, simplified to the pixel, y pointing down as in an
+image), all layers in one statement, so a tile costs one round trip. Pillow draws at that
+size and the image is shrunk to 256 × 256 by averaging (anti-aliasing).
+
+``basemap`` is a pseudo-layer drawn from the project's own data, so that no internet is
+needed: sea-coloured background, land = the current generation's areas filled, ward
+borders thin, the city outline thicker. Data layers are transparent where empty.
+"""
+
+import functools
+import io
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db import connection
+from PIL import Image, ImageDraw
+
+from layers.registry import LayerSpec, areas_spec
+from tiles.mvt import tile_width
+
+TILE_SIZE = 256
+SUPERSAMPLE = 4
+CANVAS = TILE_SIZE * SUPERSAMPLE
+BUFFER_PX = 8  # output pixels drawn beyond each edge: lines and circles cross edges cleanly
+BASEMAP = "basemap"
+
+RGB = tuple[int, int, int]
+RGBA = tuple[int, int, int, int]
+
+SEA: RGB = (170, 211, 223)
+LAND: RGB = (242, 239, 233)
+WARD_BORDER: RGB = (180, 160, 190)
+CITY_BORDER: RGB = (110, 80, 130)
+AREA_LINE: RGB = (43, 108, 158)
+POINT_OUTLINE: RGB = (255, 255, 255)
+# Facilities by their category's group (layers.FacilityCategory.group).
+GROUP_COLOURS: dict[str, RGB] = {
+    "administration": (178, 34, 34),
+    "public_safety": (31, 61, 122),
+    "health": (214, 39, 40),
+    "education": (255, 127, 14),
+    "commerce": (148, 103, 189),
+    "public_space": (44, 160, 44),
+    "sanitation": (23, 190, 207),
+}
+OTHER_COLOUR: RGB = (90, 90, 90)
+# Imported layers: one colour per layer, stable across restarts (crc32 of the slug).
+PALETTE: tuple[RGB, ...] = (
+    (31, 119, 180),
+    (214, 39, 40),
+    (44, 160, 44),
+    (148, 103, 189),
+    (255, 127, 14),
+    (23, 190, 207),
+    (140, 86, 75),
+)
+FILL_OPACITY = 77  # of 255: imported polygons are filled at 30 %
+
+_PARAM = re.compile(r"%\((\w+)\)s")
+
+# The SQL expression, over a layer's FROM clause, that picks each row's style.
+_STYLE_KEY = {"areas": "t.level", "facilities": 'c."group"'}
+_POINT_TYPES = ("Point", "MultiPoint")
+
+
+@dataclass(frozen=True)
+class Paint:
+    """How to draw one row: polygon fill (with alpha), outline or line, point circle."""
+
+    fill: RGBA | None = None
+    line: RGB | None = None
+    width: float = 1.0  # line width in output pixels
+    radius: float = 0.0  # point radius in output pixels; 0 = points are not drawn
+    rank: int = 0  # lines of a higher rank are drawn over those of a lower one
+
+
+@dataclass(frozen=True)
+class RasterLayer:
+    """A layer as the renderer sees it: a registry layer, or the basemap."""
+
+    name: str  # a registry slug, or BASEMAP
+    spec: LayerSpec
+    key_sql: str
+
+
+def _point_radius(z: int) -> float:
+    return 1.5 if z < 10 else 2.5 if z < 13 else 3.5
+
+
+def paint_for(layer: RasterLayer, key: str | None, z: int) -> Paint:
+    """The paint of a row of ``layer`` whose style key is ``key`` (level, group, ...)."""
+    if layer.name == BASEMAP:
+        land = (*LAND, 255)
+        if key == "ward":
+            return Paint(fill=land, line=WARD_BORDER, width=1.0, rank=1)
+        if key == "district":
+            return Paint(fill=land, line=WARD_BORDER, width=1.5, rank=2)
+        return Paint(fill=land, line=CITY_BORDER, width=2.5, rank=3)
+    if layer.name == "areas":
+        if key == "ward":
+            return Paint(line=AREA_LINE, width=1.0, rank=1)
+        return Paint(line=AREA_LINE, width=2.0, rank=2)
+    if layer.name == "facilities":
+        return Paint(
+            fill=(*GROUP_COLOURS.get(key or "", OTHER_COLOUR), 255), radius=_point_radius(z)
+        )
+    colour = PALETTE[zlib.crc32(layer.name.encode()) % len(PALETTE)]
+    return Paint(fill=(*colour, FILL_OPACITY), line=colour, width=2.0, radius=_point_radius(z))
+
+
+def _layers(specs: list[LayerSpec], basemap: bool) -> list[RasterLayer]:
+    layers = [RasterLayer(BASEMAP, areas_spec(), "t.level")] if basemap else []
+    return layers + [RasterLayer(s.slug, s, _STYLE_KEY.get(s.slug, "NULL")) for s in specs]
+
+
+def _own_params(sql: str, prefix: str) -> str:
+    """A layer's parameters with a prefix, so that two layers' %(layer_id)s differ."""
+    return _PARAM.sub(lambda m: f"%({prefix}{m.group(1)})s", sql)
+
+
+def _layer_sql(index: int, layer: RasterLayer, z: int) -> str:
+    spec = layer.spec
+    extent, buffer = CANVAS, BUFFER_PX * SUPERSAMPLE
+    geom = f"ST_Transform({spec.geom_sql}, 3857)"
+    points = spec.geometry_type in _POINT_TYPES and layer.name != BASEMAP
+    if not points:
+        # Half a pixel of the supersampled canvas: invisible, and big polygons stay cheap.
+        tolerance = tile_width(z) / extent / 2
+        geom = f"ST_SimplifyPreserveTopology({geom}, {tolerance!r})"
+    rows = (
+        f"SELECT ST_AsMVTGeom({geom}, _tile.e, {extent}, {buffer}, true) AS g, "
+        f"({layer.key_sql})::text AS k "
+        f"FROM {spec.from_sql}, _tile "
+        f"WHERE ({spec.where_sql}) AND {spec.geom_sql} && _tile.e4326"
+    )
+    if points:
+        # Points that fall into the same output pixel (with the same style) are drawn once:
+        # a tile never holds more circles than pixels, however dense the layer.
+        return (
+            f"SELECT {index} AS layer, p.k, "
+            "ST_AsBinary(ST_MakePoint(avg(ST_X(p.g)), avg(ST_Y(p.g)))) AS wkb "
+            f"FROM (SELECT (ST_Dump(q.g)).geom AS g, q.k FROM ({rows}) AS q) AS p "
+            f"GROUP BY p.k, floor(ST_X(p.g) / {SUPERSAMPLE}), floor(ST_Y(p.g) / {SUPERSAMPLE})"
+        )
+    return (
+        f"SELECT {index} AS layer, q.k, ST_AsBinary(q.g) AS wkb "
+        f"FROM ({rows}) AS q WHERE q.g IS NOT NULL"
+    )
+
+
+def tile_sql(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> tuple[str, dict]:
+    """One statement returning (layer index, style key, WKB in canvas pixels) rows for
+    every layer of the tile, the basemap (index 0) first when asked for."""
+    buffer_m = tile_width(z) * BUFFER_PX / TILE_SIZE
+    params: dict = {"z": z, "x": x, "y": y, "buffer": buffer_m}
+    parts = []
+    for i, layer in enumerate(_layers(specs, basemap)):
+        prefix = f"l{i}_"
+        parts.append(_own_params(_layer_sql(i, layer, z), prefix))
+        params.update({prefix + k: v for k, v in layer.spec.params.items()})
+    sql = (
+        "WITH _tile AS MATERIALIZED (SELECT e, "
+        "ST_Transform(ST_Expand(e, %(buffer)s), 4326) AS e4326 "
+        "FROM (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e) AS t) "
+        + " UNION ALL ".join(f"({part})" for part in parts)
+        + " ORDER BY 1"
+    )
+    return sql, params
+
+
+def _flat(coords: np.ndarray) -> list[float]:
+    # Canvas coordinates measure from pixel edges; Pillow's name pixel centres.
+    return (coords - 0.5).ravel().tolist()
+
+
+def _coordinate_lists(geoms: np.ndarray) -> list[list[float]]:
+    """Each geometry's coordinates as a flat Pillow list, in one pass through GEOS."""
+    if len(geoms) == 0:
+        return []
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    ends = np.cumsum(np.bincount(index, minlength=len(geoms)))[:-1]
+    return [_flat(part) for part in np.split(coords, ends)]
+
+
+def _single_parts(paints: list[Paint], geoms: np.ndarray) -> tuple[list[Paint], np.ndarray]:
+    """Multi-part geometries and collections split into their parts, each with its paint."""
+    while len(geoms) and (shapely.get_type_id(geoms) >= 4).any():
+        geoms, index = shapely.get_parts(geoms, return_index=True)
+        paints = [paints[i] for i in index]
+    return paints, geoms
+
+
+def _fill(image: Image.Image, polygon, exterior: list[float], ink) -> None:
+    """Fill a polygon with ``ink`` (a colour on the canvas, 255 on a mask)."""
+    holes = shapely.get_num_interior_rings(polygon)
+    if not holes:
+        ImageDraw.Draw(image).polygon(exterior, fill=ink)
+        return
+    # Holes are cut out of this polygon only, never out of what lies beneath it.
+    own = Image.new("L", image.size, 0)
+    draw = ImageDraw.Draw(own)
+    draw.polygon(exterior, fill=255)
+    for i in range(holes):
+        draw.polygon(_flat(shapely.get_coordinates(shapely.get_interior_ring(polygon, i))), fill=0)
+    image.paste(ink, None, own)
+
+
+def _draw_fills(canvas: Image.Image, paints: list[Paint], polygons: np.ndarray) -> None:
+    """Opaque fills straight onto the canvas; each translucent colour through one mask, so
+    that overlapping polygons of a layer do not darken each other."""
+    masks: dict[RGBA, Image.Image] = {}
+    exteriors = _coordinate_lists(shapely.get_exterior_ring(polygons))
+    for paint, polygon, exterior in zip(paints, polygons, exteriors, strict=True):
+        if paint.fill is None or len(exterior) < 6:
+            continue
+        if paint.fill[3] == 255:
+            _fill(canvas, polygon, exterior, paint.fill)
+            continue
+        if paint.fill not in masks:
+            masks[paint.fill] = Image.new("L", canvas.size, 0)
+        _fill(masks[paint.fill], polygon, exterior, 255)
+    for colour, mask in masks.items():
+        layer = Image.new("RGBA", canvas.size, (*colour[:3], 0))
+        layer.putalpha(mask.point(lambda v, a=colour[3]: v * a // 255))
+        canvas.alpha_composite(layer)
+
+
+def _draw_layer(canvas: Image.Image, paints: list[Paint], geoms: np.ndarray) -> None:
+    """Polygon fills, then lines (polygon outlines too) by rank, then points. Lines and
+    points are opaque, so they are drawn straight onto the canvas."""
+    paints, geoms = _single_parts(paints, geoms)
+    kinds = shapely.get_type_id(geoms)
+    polygons = np.flatnonzero(kinds == 3)
+    _draw_fills(canvas, [paints[i] for i in polygons], geoms[polygons])
+
+    draw = ImageDraw.Draw(canvas)
+    stroked = np.array([p.line is not None for p in paints], dtype=bool)
+    rings, owners = shapely.get_rings(geoms[polygons[stroked[polygons]]], return_index=True)
+    owners = polygons[stroked[polygons]][owners]
+    lines = np.flatnonzero(np.isin(kinds, (1, 2)) & stroked)
+    line_paints = [paints[i] for i in owners] + [paints[i] for i in lines]
+    line_coords = _coordinate_lists(np.concatenate([rings, geoms[lines]]))
+    for paint, coords in sorted(
+        zip(line_paints, line_coords, strict=True), key=lambda item: item[0].rank
+    ):
+        width = max(1, round(paint.width * SUPERSAMPLE))
+        draw.line(coords, fill=paint.line, width=width, joint="curve")
+
+    points = np.flatnonzero((kinds == 0) & np.array([p.radius > 0 for p in paints], dtype=bool))
+    for i, (cx, cy) in zip(points, shapely.get_coordinates(geoms[points]) - 0.5, strict=True):
+        paint = paints[i]
+        r = paint.radius * SUPERSAMPLE
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r),
+            fill=paint.fill[:3] if paint.fill else OTHER_COLOUR,
+            outline=POINT_OUTLINE,
+            width=SUPERSAMPLE,
+        )
+
+
+def draw_tile(
+    layers: list[RasterLayer], rows: list[tuple[int, str | None, bytes]], z: int
+) -> Image.Image:
+    """The 256 × 256 image of the rows; RGB when a basemap is drawn, RGBA otherwise."""
+    basemap = bool(layers) and layers[0].name == BASEMAP
+    background = (*SEA, 255) if basemap else (0, 0, 0, 0)
+    canvas = Image.new("RGBA", (CANVAS, CANVAS), background)
+    geoms = shapely.from_wkb([bytes(row[2]) for row in rows])
+    indexes = np.array([row[0] for row in rows])
+    paints: dict[tuple[int, str | None], Paint] = {}
+    for index in sorted(set(indexes.tolist())):
+        chosen = indexes == index
+        keys = [row[1] for row, keep in zip(rows, chosen, strict=True) if keep]
+        for key in set(keys):
+            paints[(index, key)] = paint_for(layers[index], key, z)
+        _draw_layer(canvas, [paints[(index, key)] for key in keys], geoms[chosen])
+    image = canvas.resize((TILE_SIZE, TILE_SIZE), Image.Resampling.BOX)
+    return image.convert("RGB") if basemap else image
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+@functools.cache
+def _blank_png(basemap: bool) -> bytes:
+    if basemap:
+        return _png(Image.new("RGB", (TILE_SIZE, TILE_SIZE), SEA))
+    return _png(Image.new("RGBA", (TILE_SIZE, TILE_SIZE), (0, 0, 0, 0)))
+
+
+def render_tile(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> bytes:
+    """The PNG of tile z/x/y (Web Mercator, XYZ numbering) of the layers, the basemap
+    beneath them when asked for, in one database round trip."""
+    sql, params = tile_sql(specs, basemap, z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return _blank_png(basemap)
+    return _png(draw_tile(_layers(specs, basemap), rows, z))

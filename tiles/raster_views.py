@@ -1,0 +1,50 @@
+"""Raster tiles (PNG) of public layers and the basemap: MapProxy's source, and a direct
+XYZ endpoint for clients that cannot draw vector tiles.
+
+The same names, limits, statuses and caching headers as the vector tiles (tiles/views.py).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from geoportal.errors import json_errors
+from layers.registry import LayerSpec
+from tiles import raster
+from tiles.views import _check_tile, _specs
+
+PNG = "image/png"
+
+
+def _headers(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = f'"{etag}"'
+    response["Cache-Control"] = f"public, max-age={settings.COMMONMAP['TILE_MAX_AGE']}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def parse_layers(raw: str, user) -> tuple[bool, list[LayerSpec]]:
+    """(basemap asked for, the registry layers) of a comma-separated list: ``basemap`` is a
+    pseudo-layer, always drawn beneath the others; every other name follows the vector
+    tiles' rules (400 for an empty, too long or repeated list, 404 for an unknown layer)."""
+    names = raw.split(",")
+    if names.count(raster.BASEMAP) != 1:
+        return False, _specs(raw, user)
+    others = [name for name in names if name and name != raster.BASEMAP]
+    return True, (_specs(",".join(others), user) if others else [])
+
+
+@require_GET
+@json_errors
+def raster_tile(request, layers: str, z: int, x: int, y: int):
+    """One 256 × 256 PNG tile: opaque with the basemap, transparent where the data layers
+    are empty; 304 when the ETag matches."""
+    basemap, specs = parse_layers(layers, request.user)
+    _check_tile(z, x, y)
+    png = raster.render_tile(specs, basemap, z, x, y)
+    etag = hashlib.blake2b(png, digest_size=12).hexdigest()
+    if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
+        return _headers(HttpResponse(status=304), etag)
+    return _headers(HttpResponse(png, content_type=PNG), etag)
