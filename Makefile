@@ -71,6 +71,7 @@ test: venv db static lint
 bench: demo
 	$(PY) bench/lookup.py
 	$(PY) bench/features.py
+	$(PY) bench/tiles.py
 
 clean-db:
 	@scripts/db.sh drop

@@ -1,29 +1,41 @@
 """The tile cache in PostGIS: read, and store only what cannot be stale.
 
-Triggers (migration 0002) delete cached tiles when a layer's rows change. What remains is
-the race where a tile is computed from a snapshot taken before a write commits and stored
-after the trigger ran. A tile is therefore stored only if
+Triggers (migrations 0002, 0005) delete cached tiles when a layer's rows change. What
+remains is the race where a tile is computed from a snapshot taken before a write commits
+and stored after the trigger ran. A tile is therefore stored only if
 
-* no write to its layers is in flight: writers hold a shared per-layer advisory lock until
-  they commit, and the store needs the same lock exclusively, without waiting; and
+* no write to its layers is in flight: writers hold a shared per-layer "write" advisory
+  lock until they commit, and no other session may hold it when the tile is stored; and
 * no write recorded in ``tiles_tiledirty`` that touches the tile is invisible to the
   snapshot the tile was read under (``pg_visible_in_snapshot``).
 
-Either way the freshly computed tile is still served; it just is not kept.
+A reader holds a shared "store" lock of the layer while it checks and stores; a writer
+waits for those (taking the store lock exclusively and dropping it at once) before it
+deletes, so a tile stored just before a write is deleted by it. Readers share the store
+lock, so concurrent readers never keep each other's tiles out. A tile that may not be kept
+is still served.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 
 from tiles.mvt import BUFFER, EXTENT, tile_width
 
 _ENVELOPE = "ST_Transform(ST_Expand(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(buffer)s), 4326)"
 
+LOCK_SQL = (
+    "SELECT bool_and(pg_try_advisory_xact_lock_shared(hashtext('tiles-store:' || l))) "
+    "FROM unnest(%(layers)s::text[]) AS l"
+)
+
 STORE_SQL = f"""
 INSERT INTO tiles_cachedtile (layers_key, layers, z, x, y, data, etag, envelope, created_at)
 SELECT %(key)s, %(layers)s::varchar[], %(z)s, %(x)s, %(y)s, %(data)s, %(etag)s,
        {_ENVELOPE}, now()
-WHERE (SELECT bool_and(pg_try_advisory_xact_lock(hashtext('tiles:' || l)))
-       FROM unnest(%(layers)s::text[]) AS l)
+WHERE NOT EXISTS (
+      SELECT 1 FROM pg_locks AS k, unnest(%(layers)s::text[]) AS l
+      WHERE k.locktype = 'advisory' AND k.granted AND k.pid <> pg_backend_pid()
+        AND k.objsubid = 1
+        AND ((k.classid::bigint << 32) | k.objid::bigint) = hashtext('tiles:' || l)::bigint)
   AND NOT EXISTS (
       SELECT 1 FROM tiles_tiledirty AS d
       WHERE d.layer = ANY (%(layers)s::text[])
@@ -62,7 +74,10 @@ def store(
         "snapshot": snapshot,
         "buffer": tile_width(z) * BUFFER / EXTENT,
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(LOCK_SQL, params)  # first: a writer from now on waits for this store
+        if not cursor.fetchone()[0]:
+            return False  # a writer is deleting this layer's tiles right now
         cursor.execute(STORE_SQL, params)
         return cursor.rowcount == 1
 

@@ -344,16 +344,21 @@ def test_store_refuses_a_tile_read_before_an_unseen_write():
     assert cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
 
 
-def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
-    """Another session holds the writers' shared lock (as the triggers take it until commit)."""
+def _other_session() -> psycopg.Connection:
+    """A second session on the test database, as another app server would have."""
     settings = connection.settings_dict
-    other = psycopg.connect(
+    return psycopg.connect(
         host=settings["HOST"],
         port=settings["PORT"],
         user=settings["USER"],
         password=settings["PASSWORD"],
         dbname=settings["NAME"],
     )
+
+
+def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
+    """Another session holds the writers' shared lock (as the triggers take it until commit)."""
+    other = _other_session()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")
         (snapshot,) = cursor.fetchone()
@@ -364,8 +369,30 @@ def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
         assert not cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
         other.rollback()  # the write commits or aborts: its lock is gone
         assert cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
+        # Another reader storing a tile of the same layer at the same time does not stop it.
+        other.execute("SELECT pg_advisory_xact_lock_shared(hashtext('tiles-store:facilities'))")
+        assert cache.store(["facilities"], "facilities", z, x + 1, y, b"x", "e", snapshot)
+        other.rollback()
     finally:
         other.close()
+
+
+def test_store_gives_way_to_a_writer_that_is_deleting_tiles():
+    """A writer takes the layer's store lock exclusively for a moment before it deletes
+    cached tiles; a store in that moment is skipped instead of racing the delete."""
+    other = _other_session()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        (snapshot,) = cursor.fetchone()
+    z = 14
+    x, y = tile_of(106.2, 11.3, z)
+    try:
+        other.execute("SELECT pg_advisory_xact_lock(hashtext('tiles-store:facilities'))")
+        assert not cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
+    finally:
+        other.rollback()
+        other.close()
+    assert cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
 
 
 def test_seed_command_fills_the_cache(capsys):
