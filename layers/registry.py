@@ -16,9 +16,11 @@ same 404 or "unknown property" as for a name that was never declared.
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from geoportal.errors import InvalidParameter, NotFound
@@ -186,8 +188,8 @@ def can_see_restricted_layers(user) -> bool:
     return _has_perm(user, RESTRICTED_LAYER_PERMISSION)
 
 
-def areas_spec() -> LayerSpec:
-    """Administrative areas of the generation valid today (all levels)."""
+def areas_spec(today: date | None = None) -> LayerSpec:
+    """Administrative areas of the generation valid ``today`` (all levels)."""
     return LayerSpec(
         slug="areas",
         title=_("Administrative areas"),
@@ -202,7 +204,7 @@ def areas_spec() -> LayerSpec:
             "LEFT JOIN layers_administrativearea AS p ON p.id = t.parent_id"
         ),
         where_sql=("g.valid_from <= %(today)s AND (g.valid_to IS NULL OR g.valid_to >= %(today)s)"),
-        params={"today": timezone.localdate()},
+        params={"today": today or timezone.localdate()},
         id_sql="t.code",
         id_type="string",
         search_sql="t.name_search",
@@ -308,8 +310,18 @@ def imported_spec(layer: Layer) -> LayerSpec:
     )
 
 
+BUILTIN_SLUGS = ("areas", "facilities")
+
+
+@lru_cache(maxsize=32)
+def _builtins_for(language: str | None, today: date) -> tuple[LayerSpec, ...]:
+    return (areas_spec(today), facilities_spec())
+
+
 def _builtins() -> list[LayerSpec]:
-    return [areas_spec(), facilities_spec()]
+    """The built-in layers, built once per language and day (their texts are translated,
+    and "areas" means the generation valid today)."""
+    return list(_builtins_for(get_language(), timezone.localdate()))
 
 
 def layers_for(user) -> list[LayerSpec]:

@@ -59,6 +59,24 @@ def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
     return (bytes(row[0]), row[1]) if row else None
 
 
+def cached_visible(
+    key: str, imported: list[str], staff: bool, z: int, x: int, y: int
+) -> tuple[bytes, str] | None:
+    """The stored tile, only if every imported layer in it exists, is not hidden, and is
+    public or ``staff`` may see staff-only layers: one query for a warm tile."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data, etag FROM tiles_cachedtile "
+            "WHERE layers_key = %(key)s AND z = %(z)s AND x = %(x)s AND y = %(y)s "
+            "AND (SELECT count(*) FROM layers_layer AS l WHERE l.slug = ANY (%(imported)s) "
+            "AND NOT l.is_hidden AND (l.is_public OR %(staff)s)) "
+            "= cardinality(%(imported)s::text[])",
+            {"key": key, "imported": imported, "staff": staff, "z": z, "x": x, "y": y},
+        )
+        row = cursor.fetchone()
+    return (bytes(row[0]), row[1]) if row else None
+
+
 def store(
     layers: list[str], key: str, z: int, x: int, y: int, data: bytes, etag: str, snapshot: str
 ) -> bool:

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_GET
 
 from geoportal.errors import InvalidParameter, json_errors
 from layers import features
-from layers.registry import LayerSpec, get_layer, layers_for
+from layers.registry import (
+    BUILTIN_SLUGS,
+    LayerSpec,
+    can_see_restricted_layers,
+    get_layer,
+    layers_for,
+)
 from tiles import cache
 from tiles.mvt import MAX_ZOOM, tile_sql
 
@@ -24,15 +30,7 @@ MAX_LAYERS = 10
 
 
 def _specs(raw: str, user) -> list[LayerSpec]:
-    slugs = [s for s in raw.split(",") if s]
-    if not slugs or len(slugs) > MAX_LAYERS or len(set(slugs)) != len(slugs):
-        raise InvalidParameter(
-            _("Name one to {maximum} different layers, separated by commas.").format(
-                maximum=MAX_LAYERS
-            ),
-            parameter="layer",
-        )
-    return [get_layer(slug, user) for slug in slugs]
+    return [get_layer(slug, user) for slug in _slugs(raw)]
 
 
 def _check_tile(z: int, x: int, y: int) -> None:
@@ -70,24 +68,52 @@ def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, 
     hit = cache.cached(key, z, x, y)
     if hit is not None:
         return hit[0], hit[1], True
+    return (*compute_tile(specs, z, x, y), False)
+
+
+def compute_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
+    """Make the tile in PostGIS, keep it in the cache if it cannot be stale, return it."""
+    slugs = [s.slug for s in specs]
     sql, params = tile_sql(specs, z, x, y)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw, snapshot = cursor.fetchone()
     raw = bytes(raw or b"")
-    data = gzip.compress(raw, compresslevel=6, mtime=0) if raw else b""
+    # Level 1: a 350 KB tile in 4 ms instead of 17 ms at level 6, 13% larger (bench/tiles.py).
+    data = gzip.compress(raw, compresslevel=1, mtime=0) if raw else b""
     etag = hashlib.blake2b(raw, digest_size=12).hexdigest()
-    cache.store(slugs, key, z, x, y, data, etag, snapshot)
-    return data, etag, False
+    cache.store(slugs, ",".join(slugs), z, x, y, data, etag, snapshot)
+    return data, etag
+
+
+def _slugs(raw: str) -> list[str]:
+    slugs = [s for s in raw.split(",") if s]
+    if not slugs or len(slugs) > MAX_LAYERS or len(set(slugs)) != len(slugs):
+        raise InvalidParameter(
+            _("Name one to {maximum} different layers, separated by commas.").format(
+                maximum=MAX_LAYERS
+            ),
+            parameter="layer",
+        )
+    return slugs
 
 
 @require_GET
 @json_errors
 def tile(request, layers: str, z: int, x: int, y: int):
     """One tile: 200 (gzip when accepted), 204 when empty, 304 when the ETag matches."""
-    specs = _specs(layers, request.user)
+    slugs = _slugs(layers)
     _check_tile(z, x, y)
-    data, etag, _hit = render_tile(specs, z, x, y)
+    # The warm path: one query finds the tile and checks that the caller may see its
+    # imported layers; the layers' specs are only built for a tile that must be made.
+    imported = [s for s in slugs if s not in BUILTIN_SLUGS]
+    hit = cache.cached_visible(
+        ",".join(slugs), imported, can_see_restricted_layers(request.user), z, x, y
+    )
+    if hit is not None:
+        data, etag = hit
+    else:
+        data, etag = compute_tile(_specs(layers, request.user), z, x, y)
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
         return _headers(HttpResponse(status=304), etag)
     if not data:

@@ -429,3 +429,21 @@ def test_seed_command_fills_the_cache(capsys):
         "--no-progress",
     )
     assert f"{len(expected)} already cached" in capsys.readouterr().out
+
+
+def test_a_cached_tile_of_a_staff_only_layer_is_served_only_to_staff(client):
+    Layer.objects.create(slug="kin", title="Kín", is_public=False, geometry_type="Point")
+    data = gzip.compress(b"not really a tile")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tiles_cachedtile (layers_key, layers, z, x, y, data, etag, envelope, "
+            "created_at) VALUES ('kin', ARRAY['kin'], 3, 6, 3, %s, 'e1', "
+            "ST_MakeEnvelope(90, 0, 135, 41, 4326), now())",
+            [data],
+        )
+    assert client.get("/tiles/kin/3/6/3.mvt").status_code == 404
+    user = User.objects.create_user("kin")
+    user.user_permissions.add(Permission.objects.get(codename="view_restricted_layer"))
+    client.force_login(user)
+    response = client.get("/tiles/kin/3/6/3.mvt", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200 and response.content == data
