@@ -78,3 +78,31 @@ def rebuild_sql() -> str:
         [signed(FEATURE_ROWS, "layers_feature", 1), signed(FACILITY_ROWS, "layers_facility", 1)]
     )
     return "DELETE FROM tiles_pointcell; " + apply_sql(rows)
+
+
+# Cells whose points have all gone (deleted or moved away) are dropped by the same trigger,
+# found through a partial index that holds only them.
+DROP_EMPTY_SQL = "DELETE FROM tiles_pointcell WHERE n <= 0"
+
+
+def trigger_function_sql(table: str, rows_template: str) -> str:
+    """The statement-level trigger function that applies a write on ``table`` to the
+    pyramid: new rows counted in, old rows counted out, emptied cells dropped."""
+    new = signed(rows_template, "new_rows", 1)
+    old = signed(rows_template, "old_rows", -1)
+    return f"""
+CREATE OR REPLACE FUNCTION tiles_cells_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {apply_sql(new)};
+    ELSIF TG_OP = 'DELETE' THEN
+        {apply_sql(old)};
+        {DROP_EMPTY_SQL};
+    ELSE
+        {apply_sql(new + " UNION ALL " + old)};
+        {DROP_EMPTY_SQL};
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""

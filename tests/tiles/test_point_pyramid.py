@@ -193,3 +193,20 @@ def test_saving_a_layer_unchanged_keeps_its_tiles_and_counts(client):
     assert not CachedTile.objects.filter(layers_key="cot-dien").exists()
     groups = {k[4] for k in pyramid() if k[0] == "cot-dien"}
     assert groups == {"", "loai="}
+
+
+def test_deleting_or_moving_every_point_of_a_cell_drops_the_cell():
+    layer = Layer.objects.create(slug="tam-thoi", title="Tạm thời", geometry_type="Point")
+    Feature.objects.bulk_create(
+        Feature(layer=layer, geom=Point(106.70 + i / 1000, 10.78, srid=4326)) for i in range(5)
+    )
+    Feature.objects.filter(layer=layer).update(geom=Point(106.60, 10.70, srid=4326))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tiles_pointcell WHERE n <= 0")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT count(*) FROM tiles_pointcell WHERE layer = 'tam-thoi' AND z = 15")
+        assert cursor.fetchone() == (1,)  # all five now in one cell
+    Feature.objects.filter(layer=layer).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tiles_pointcell WHERE layer = 'tam-thoi'")
+        assert cursor.fetchone() == (0,)
