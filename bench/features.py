@@ -592,7 +592,7 @@ def print_export(job: Export, ways: dict[str, Figures]) -> None:
     )
     print(
         f"  body {len(ways['plain'].answer) / 1e6:,.1f} MB, sent gzipped "
-        f"{ways['api'].wire_bytes / 1e6:,.1f} MB (gzip level 1, compressed by the export view as it streams)"
+        f"{ways['api'].wire_bytes / 1e6:,.1f} MB (gzip level 1, by the export view)"
     )
 
 
