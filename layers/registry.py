@@ -14,6 +14,7 @@ same 404 or "unknown property" as for a name that was never declared.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -28,6 +29,8 @@ from layers.models import RESERVED_LAYER_SLUGS, Layer
 
 RESTRICTED_LAYER_PERMISSION = "layers.view_restricted_layer"
 RESTRICTED_FIELD_PERMISSION = "layers.view_restricted_field"
+
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "object")
 _SQL_CAST = {
@@ -106,8 +109,12 @@ class Field:
         return self.sql
 
     def condition(self, raw: str) -> tuple[str, list]:
-        """SQL condition and parameters for ``property = raw`` (comma = any of several)."""
-        values = [_typed(self, part) for part in raw.split(",")] if raw else [raw]
+        """SQL condition and parameters for ``property = raw``: a comma separates values
+        of which any may match (spaces around them ignored); ``\\,`` is a comma inside a
+        value."""
+        parts = [p.strip().replace("\\,", ",") for p in _UNESCAPED_COMMA.split(raw)]
+        parts = parts if raw else [raw]
+        values = [_typed(self, part) for part in parts]
         if self.attribute:
             # Containment uses the GIN index on attributes.
             clauses = " OR ".join(["t.attributes @> %s::jsonb"] * len(values))

@@ -471,3 +471,18 @@ def test_export_is_gzipped_on_the_fly_when_the_client_accepts_it(client, points_
     body = json.loads(gzip.decompress(b"".join(zipped.streaming_content)))
     plain = _body(client.get("/api/v1/layers/tram-sac/export/"))
     assert body == plain and len(body["features"]) == 60
+
+
+def test_a_comma_inside_a_filter_value_is_escaped_with_a_backslash(client):
+    layer = Layer.objects.create(
+        slug="dia-chi", title="Địa chỉ", attribute_schema=[{"name": "ten", "type": "string"}]
+    )
+    for name in ("Số 1, Lê Lợi", "Số 1", "Lê Lợi"):
+        Feature.objects.create(
+            layer=layer, geom=Point(*BEN_THANH, srid=4326), attributes={"ten": name}
+        )
+    url = "/api/v1/layers/dia-chi/features/"
+    exact = _body(client.get(url, {"ten": "Số 1\\, Lê Lợi"}))
+    assert [f["properties"]["ten"] for f in exact["features"]] == ["Số 1, Lê Lợi"]
+    either = _body(client.get(url, {"ten": "Số 1, Lê Lợi", "ordering": "ten"}))
+    assert [f["properties"]["ten"] for f in either["features"]] == ["Lê Lợi", "Số 1"]
