@@ -63,9 +63,7 @@ def _headers(response: HttpResponse, etag: str) -> HttpResponse:
 def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str, bool]:
     """(gzip-compressed MVT, etag, from cache) for the tile, computing and storing it on
     a miss."""
-    slugs = [s.slug for s in specs]
-    key = ",".join(slugs)
-    hit = cache.cached(key, z, x, y)
+    hit = cache.cached(",".join(s.slug for s in specs), z, x, y)
     if hit is not None:
         return hit[0], hit[1], True
     return (*compute_tile(specs, z, x, y), False)

@@ -10,18 +10,12 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from layers.models import Facility, FacilityCategory, Feature, Layer
+from tests.tiles.xyz import tile_of
 from tiles.mvt import MAX_POINTS_PER_TILE
 
 pytestmark = pytest.mark.django_db
 
 BEN_THANH = (106.7009, 10.7769)
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    return x, y
 
 
 def pyramid() -> dict:

@@ -19,6 +19,7 @@ from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import shape
 
 from layers.models import AdministrativeArea, Facility, FacilityCategory, Feature, Layer
+from tests.tiles.xyz import tile_of
 from tiles import cache
 from tiles.models import CachedTile
 
@@ -26,13 +27,6 @@ pytestmark = pytest.mark.django_db
 
 EXTENT = 4096
 BEN_THANH = (106.7009, 10.7769)
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    return x, y
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -324,9 +318,8 @@ def test_category_rename_and_layer_changes_forget_whole_layers(client):
 def test_store_refuses_a_tile_read_before_an_unseen_write():
     """A write that the tile's snapshot did not see (recorded in tiles_tiledirty) keeps the
     tile out of the cache; a write it did see does not."""
+    snapshot = _snapshot()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        (snapshot,) = cursor.fetchone()
         xmax = int(snapshot.split(":")[1])
         box = "ST_MakeEnvelope(106.70, 10.77, 106.71, 10.78, 4326)"
         cursor.execute(
@@ -344,6 +337,13 @@ def test_store_refuses_a_tile_read_before_an_unseen_write():
     assert cache.store(["facilities"], "facilities", z, x, y, b"x", "e", snapshot)
 
 
+def _snapshot() -> str:
+    """The snapshot a tile read now would be read under."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return cursor.fetchone()[0]
+
+
 def _other_session() -> psycopg.Connection:
     """A second session on the test database, as another app server would have."""
     settings = connection.settings_dict
@@ -359,9 +359,7 @@ def _other_session() -> psycopg.Connection:
 def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
     """Another session holds the writers' shared lock (as the triggers take it until commit)."""
     other = _other_session()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        (snapshot,) = cursor.fetchone()
+    snapshot = _snapshot()
     z = 14
     x, y = tile_of(106.2, 11.3, z)
     try:
@@ -381,9 +379,7 @@ def test_store_gives_way_to_a_writer_that_is_deleting_tiles():
     """A writer takes the layer's store lock exclusively for a moment before it deletes
     cached tiles; a store in that moment is skipped instead of racing the delete."""
     other = _other_session()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        (snapshot,) = cursor.fetchone()
+    snapshot = _snapshot()
     z = 14
     x, y = tile_of(106.2, 11.3, z)
     try:
