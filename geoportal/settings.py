@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "geoportal",
     "layers",
     "tiles",
+    "importers",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,12 @@ COMMONMAP = {
     "OGC_LIMIT_DEFAULT": env_int("COMMONMAP_OGC_LIMIT_DEFAULT", 100),
     "OGC_LIMIT_MAX": env_int("COMMONMAP_OGC_LIMIT_MAX", 10_000),
     "TILE_MAX_AGE": env_int("COMMONMAP_TILE_MAX_AGE", 60),
+    # Importers: an upload's size, and what an archive may unpack to (zip-bomb limits).
+    "IMPORT_MAX_FILE_BYTES": env_int("COMMONMAP_IMPORT_MAX_FILE_BYTES", 1 << 30),
+    "IMPORT_MAX_UNPACKED_BYTES": env_int("COMMONMAP_IMPORT_MAX_UNPACKED_BYTES", 4 << 30),
+    "IMPORT_MAX_ENTRIES": env_int("COMMONMAP_IMPORT_MAX_ENTRIES", 1000),
+    "IMPORT_MAX_RATIO": env_int("COMMONMAP_IMPORT_MAX_RATIO", 100),
+    "IMPORT_DIR": env_str("COMMONMAP_IMPORT_DIR", str(BASE_DIR / "run" / "imports")),
 }
 
 LOGGING = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("layers.urls")),
+    path("api/v1/", include("importers.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("tiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,6 +22,7 @@ from pyproj.exceptions import CRSError
 
 from geoportal.errors import CommonMapError, InvalidParameter
 from layers import boundaries
+from layers.crs import vn2000_crs
 from layers.models import AdministrativeArea, BoundaryGeneration
 
 
@@ -90,7 +91,9 @@ def _transformer(source_wkt: str) -> Transformer:
 
 def _source_crs(params: BoundaryImportParams, layer) -> CRS:
     if params.srs:
-        return _crs(params.srs)
+        stated = _crs(params.srs)
+        epsg = stated.to_epsg(min_confidence=70)
+        return vn2000_crs(epsg) if epsg else stated
     if layer.srs is None:
         raise BoundaryImportError(
             f"{params.path.name} does not say its coordinate system; give it with --srs "
@@ -98,9 +101,9 @@ def _source_crs(params: BoundaryImportParams, layer) -> CRS:
         )
     crs = CRS.from_wkt(layer.srs.wkt)
     epsg = crs.to_epsg(min_confidence=70)
-    # An EPSG code lets PROJ choose the datum transformation (VN-2000's Helmert shift);
-    # a bare WKT without TOWGS84 would silently skip it.
-    return CRS.from_epsg(epsg) if epsg else crs
+    # A bare WKT without TOWGS84 would silently skip VN-2000's datum shift, and PROJ's own
+    # choice for an EPSG code is not the official one in the city (see layers/crs.py).
+    return vn2000_crs(epsg) if epsg else crs
 
 
 def _code(raw) -> str | None:

@@ -1,0 +1,199 @@
+"""Geometries of a batch made storable: 2D, in the storage CRS, valid, of the layer's type.
+
+All of it is vectorised with shapely 2 over a batch; only curves (CircularString,
+CurvePolygon...) go one by one through GDAL to be linearised. Each row ends as a
+geometry, or as a rejection with its reason; repairs and rows outside the city are
+noted for the report but kept.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from django.contrib.gis.gdal import OGRGeometry
+from django.contrib.gis.gdal.error import GDALException
+from django.utils.translation import gettext as _
+from pyproj import Transformer
+
+FAMILY = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+MULTI = {"point": "MultiPoint", "line": "MultiLineString", "polygon": "MultiPolygon"}
+_MULTI_CLASS = {
+    "MultiPoint": shapely.MultiPoint,
+    "MultiLineString": shapely.MultiLineString,
+    "MultiPolygon": shapely.MultiPolygon,
+}
+
+
+@dataclass
+class Checked:
+    """A batch's geometries after the checks: None where a row was rejected."""
+
+    geoms: np.ndarray
+    rejected: dict[int, str] = field(default_factory=dict)
+    repaired: dict[int, str] = field(default_factory=dict)
+    outside: list[int] = field(default_factory=list)
+
+
+def layer_type_for(declared: str, sample: np.ndarray) -> str:
+    """The geometry type of a new layer: lines and polygons multi, points as they come.
+
+    ``declared`` is GDAL's layer type; when it is "Unknown" (GeoJSON, KML, CSV with WKT)
+    the first rows decide, and a mix of kinds makes a "Geometry" layer.
+    """
+    base = declared.replace(" Z", "").replace(" M", "").replace("Measured ", "").strip()
+    families = {FAMILY.get(base)} - {None}
+    if not families:
+        types = {g.geom_type for g in sample if g is not None and not g.is_empty}
+        families = {FAMILY.get(t) for t in types}
+        base = "MultiPoint" if "MultiPoint" in types else "Point"
+    if len(families) != 1 or None in families:
+        return "Geometry"
+    family = families.pop()
+    if family == "point":
+        return "MultiPoint" if base == "MultiPoint" else "Point"
+    return MULTI[family]
+
+
+def parse(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
+    """Shapely geometries from WKB; curves linearised; unreadable rows rejected."""
+    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    rejected: dict[int, str] = {}
+    missing = np.flatnonzero(np.equal(geoms, None))
+    for i in missing:
+        raw = wkb[i]
+        if raw is None:
+            rejected[int(i)] = _("no geometry")
+            continue
+        try:
+            linear = OGRGeometry(memoryview(raw)).get_linear_geometry()
+            geoms[i] = shapely.from_wkb(bytes(linear.wkb))
+        except (GDALException, shapely.errors.GEOSException, TypeError):
+            rejected[int(i)] = _("unreadable geometry")
+    return geoms, rejected
+
+
+def check(
+    wkb: np.ndarray,
+    layer_type: str,
+    transformer: Transformer | None,
+    swap_xy: bool,
+    extent: tuple[float, float, float, float],
+) -> Checked:
+    """Parse, drop Z/M, transform, repair, normalise to ``layer_type`` and flag the outside."""
+    geoms, rejected = parse(wkb)
+    live = _live(geoms)
+    empty = live & shapely.is_empty(geoms)
+    for i in np.flatnonzero(empty):
+        rejected[int(i)] = _("empty geometry")
+    geoms[empty] = None
+    live = _live(geoms)
+    geoms[live] = shapely.force_2d(geoms[live])
+    if swap_xy:
+        geoms[live] = shapely.transform(geoms[live], lambda x, y: (y, x), interleaved=False)
+    if transformer is not None:
+        geoms[live] = shapely.transform(
+            geoms[live], lambda x, y: transformer.transform(x, y), interleaved=False
+        )
+    bounds = shapely.bounds(geoms[live])
+    finite = np.isfinite(bounds).all(axis=1)
+    for i in np.flatnonzero(live)[~finite]:
+        rejected[int(i)] = _("coordinates that cannot be transformed to WGS 84")
+        geoms[i] = None
+    result = Checked(geoms, rejected)
+    _repair(result)
+    _normalise(result, layer_type)
+    live = _live(result.geoms)
+    box = shapely.box(*extent)
+    inside = shapely.intersects(result.geoms[live], box)
+    result.outside = [int(i) for i in np.flatnonzero(live)[~inside]]
+    return result
+
+
+def _live(geoms: np.ndarray) -> np.ndarray:
+    return ~np.equal(geoms, None)
+
+
+def _repair(result: Checked) -> None:
+    geoms = result.geoms
+    live = np.flatnonzero(_live(geoms))
+    invalid = live[~shapely.is_valid(geoms[live])]
+    for i in invalid:
+        reason = shapely.is_valid_reason(geoms[i])
+        fixed = shapely.make_valid(geoms[i], method="structure", keep_collapsed=False)
+        if fixed is None or fixed.is_empty:
+            result.rejected[int(i)] = _(
+                "invalid geometry ({reason}) with nothing left after repair"
+            ).format(reason=reason)
+            geoms[i] = None
+        else:
+            result.repaired[int(i)] = reason
+            geoms[i] = fixed
+
+
+_TYPE_ID = {
+    "Point": 0,
+    "LineString": 1,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+}
+_SINGLE_OF = {"MultiPoint": "Point", "MultiLineString": "LineString", "MultiPolygon": "Polygon"}
+_COLLECT = {
+    "MultiPoint": shapely.multipoints,
+    "MultiLineString": shapely.multilinestrings,
+    "MultiPolygon": shapely.multipolygons,
+}
+
+
+def _normalise(result: Checked, layer_type: str) -> None:
+    """Single vs multi as the layer wants; other kinds of geometry rejected.
+
+    The common cases (already the layer's type; a single part where the layer is multi)
+    are vectorised; only odd rows are looked at one by one.
+    """
+    geoms = result.geoms
+    live = np.flatnonzero(_live(geoms))
+    ids = shapely.get_type_id(geoms[live])
+    if layer_type == "Geometry":
+        for single in ("LineString", "Polygon"):
+            multi = "Multi" + single
+            rows = live[ids == _TYPE_ID[single]]
+            if len(rows):
+                geoms[rows] = _COLLECT[multi](geoms[rows], indices=np.arange(len(rows)))
+        return
+    target = _TYPE_ID[layer_type]
+    odd = live[ids != target]
+    if layer_type in _COLLECT:
+        single = live[ids == _TYPE_ID[_SINGLE_OF[layer_type]]]
+        if len(single):
+            geoms[single] = _COLLECT[layer_type](geoms[single], indices=np.arange(len(single)))
+        odd = np.setdiff1d(odd, single)
+    family = FAMILY[layer_type]
+    for i in odd:
+        geom = geoms[i]
+        kind = geom.geom_type
+        parts = [p for p in shapely.get_parts(geom) if FAMILY.get(p.geom_type) == family]
+        repaired_mix = kind == "GeometryCollection" and parts and int(i) in result.repaired
+        if FAMILY.get(kind) != family and not repaired_mix:
+            result.rejected[int(i)] = _("{kind} does not fit a {layer_type} layer").format(
+                kind=kind, layer_type=layer_type
+            )
+            geoms[i] = None
+        elif layer_type.startswith("Multi"):
+            geoms[i] = _MULTI_CLASS[layer_type](parts)
+        elif len(parts) == 1:
+            geoms[i] = parts[0]
+        else:
+            result.rejected[int(i)] = _(
+                "{kind} with {count} parts does not fit a {layer_type} layer"
+            ).format(kind=kind, count=len(parts), layer_type=layer_type)
+            geoms[i] = None

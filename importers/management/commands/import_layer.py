@@ -1,0 +1,78 @@
+"""``manage.py import_layer FILE --layer SLUG``: the importer core from a terminal."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from geoportal.errors import CommonMapError
+from importers.params import MODES, ImportParams
+from importers.services import run_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Shapefile (zipped or with its sidecars), GeoJSON, GeoPackage, KML/KMZ, CSV "
+        "or FlatGeobuf into a layer. All or nothing unless --partial; prints a report."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--layer", required=True, help="Layer slug ('areas' for boundaries).")
+        parser.add_argument("--mode", choices=MODES, default="create")
+        parser.add_argument("--srs", help="The file's CRS when it has none or a wrong one.")
+        parser.add_argument("--encoding", help="utf-8, cp1258, tcvn3 or vni (else detected).")
+        parser.add_argument("--key", help="Field that identifies a feature (upsert).")
+        parser.add_argument("--source-layer", help="Layer in a GeoPackage/KML, file in a zip.")
+        parser.add_argument("--title", help="Title of a new layer.")
+        parser.add_argument("--name-field", help="Field that names a feature.")
+        parser.add_argument("--time-field", help="Field that dates a feature.")
+        parser.add_argument("--x-field", help="CSV longitude/x column.")
+        parser.add_argument("--y-field", help="CSV latitude/y column.")
+        parser.add_argument("--wkt-field", help="CSV WKT column.")
+        parser.add_argument(
+            "--private-field", action="append", default=[], help="Staff-only field (repeat)."
+        )
+        parser.add_argument("--swap-xy", action="store_true", help="Coordinates are lat/lon.")
+        parser.add_argument("--partial", action="store_true", help="Keep the good rows.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
+        parser.add_argument("--generation", help="Boundary generation (--layer areas).")
+        parser.add_argument("--code-field", default="code", help="Area code field (areas).")
+
+    def handle(self, *args, **options):
+        params = ImportParams(
+            path=options["file"],
+            layer=options["layer"],
+            mode=options["mode"],
+            srs=options["srs"],
+            encoding=options["encoding"],
+            key=options["key"],
+            source_layer=options["source_layer"],
+            title=options["title"],
+            name_field=options["name_field"],
+            time_field=options["time_field"],
+            x_field=options["x_field"],
+            y_field=options["y_field"],
+            wkt_field=options["wkt_field"],
+            private_fields=tuple(options["private_field"]),
+            swap_xy=options["swap_xy"],
+            partial=options["partial"],
+            dry_run=options["dry_run"],
+            generation=options["generation"],
+            code_field=options["code_field"],
+        )
+        bar = tqdm(unit=" rows", disable=options["verbosity"] < 1, file=self.stderr)
+
+        def progress(done: int, total: int) -> None:
+            if total > 0 and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            report = run_import(params, progress)
+        except CommonMapError as exc:
+            hint = f"\n{exc.hint}" if exc.hint else ""
+            raise CommandError(f"{exc.message}{hint}") from exc
+        finally:
+            bar.close()
+        self.stdout.write(report.summary())
+        if report.rejected_count and not params.partial and not params.dry_run:
+            raise CommandError(f"{report.rejected_count} rows rejected; nothing was imported.")

@@ -1,0 +1,331 @@
+"""The importer core: a file into a layer, all or nothing (or ``partial``), with a report.
+
+The command, the upload API's jobs and the tests all call ``run_import``. It vets and
+opens the file (``sources``), decides its CRS (``crs``), streams it through GDAL in
+batches (``reader``), makes each geometry storable (``geometry``), stages the rows with
+COPY (``writer``) and, in the same transaction, creates, replaces, appends to or upserts
+the layer. A dry run does all of it and rolls back, so its report is exact.
+"""
+
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from importers import crs, geometry, reader, sources, writer
+from importers.errors import ImportRefused
+from importers.extent import city_extent
+from importers.params import ImportParams
+from importers.report import ImportReport
+from layers.models import Layer
+
+Progress = Callable[[int, int], None]  # (rows read so far, rows in the file or -1)
+
+# Field names that usually hold a feature's name, best first (Vietnamese offices' own too).
+_NAME_GUESSES = ("name_vi", "ten", "ten_vi", "name", "tên", "ten_dv", "ten_cs", "title")
+
+
+class _RollBack(Exception):
+    """Leaves the import's transaction without writing (dry run, rejected rows)."""
+
+
+def run_import(params: ImportParams, progress: Progress | None = None) -> ImportReport:
+    """Import ``params.path`` into ``params.layer``; the report says what happened."""
+    params.validate()
+    if params.layer == "areas":
+        from importers.areas import import_areas
+
+        return import_areas(params)
+    started = time.monotonic()
+    report = ImportReport(
+        file=params.name,
+        layer=params.layer,
+        mode=params.mode,
+        dry_run=params.dry_run,
+        partial=params.partial,
+    )
+    with tempfile.TemporaryDirectory(prefix="commonmap-import-") as tmp:
+        dataset = sources.open_dataset(params, Path(tmp))
+        layer_info = reader.info(dataset)
+        report.format = dataset.format
+        report.source_layer = layer_info.layer
+        report.encoding = dataset.encoding_note
+        try:
+            with transaction.atomic():
+                _import(params, dataset, layer_info, report, progress)
+                if params.dry_run or (report.rejected_count and not params.partial):
+                    raise _RollBack
+                report.committed = True
+        except _RollBack:
+            pass  # a dry run's counts stay: they are what the import would do
+        finally:
+            report.seconds = time.monotonic() - started
+    return report
+
+
+def _import(
+    params: ImportParams,
+    dataset: reader.Dataset,
+    layer_info: reader.LayerInfo,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    layer = Layer.objects.filter(slug=params.layer).first()
+    if params.mode == "create" and layer is not None:
+        raise ImportRefused(
+            _("Layer {layer} exists; import with mode replace, append or upsert.").format(
+                layer=params.layer
+            ),
+            parameter="mode",
+        )
+    if params.mode != "create" and layer is None:
+        raise ImportRefused(
+            _("There is no layer {layer} to {mode}; import with mode create first.").format(
+                layer=params.layer, mode=params.mode
+            ),
+            parameter="layer",
+        )
+    bounds = layer_info.bounds
+    if bounds and params.swap_xy:
+        bounds = (bounds[1], bounds[0], bounds[3], bounds[2])
+    source = crs.resolve(layer_info.crs, params.srs, bounds)
+    report.crs, report.crs_source = source.label, source.how
+    report.notes += source.notes
+    transformer = None if source.is_storage else source.transformer()
+    extent = city_extent()
+    fields = _field_choices(params, layer, layer_info)
+
+    stream = reader.batches(dataset)
+    first = next(stream, None)
+    if first is None:
+        raise ImportRefused(_("'{name}' has no rows.").format(name=dataset.name))
+    if layer is None:
+        sample, _rejected = geometry.parse(first.wkb[:1000])
+        layer_type = geometry.layer_type_for(layer_info.geometry_type, sample)
+    else:
+        layer_type = layer.geometry_type
+    report.geometry_type = layer_type
+    columns = writer.columns_for(first.attributes.schema, _ogr_types(dataset, layer_info))
+    schema = _schema(params, layer, columns)
+    report.fields = schema
+    writer.create_staging(columns)
+
+    for batch in _chain(first, stream):
+        report.rows_read += batch.attributes.num_rows
+        checked = geometry.check(batch.wkb, layer_type, transformer, params.swap_xy, extent)
+        extra = _extra_columns(batch, fields, checked)
+        for i, reason in sorted(checked.rejected.items()):
+            report.reject(batch.first_row + i, reason)
+        for i, reason in sorted(checked.repaired.items()):
+            if checked.geoms[i] is not None:
+                report.repair(batch.first_row + i, reason)
+        for i in checked.outside:
+            report.flag_outside(batch.first_row + i)
+        writer.copy_batch(batch.first_row, checked, batch.attributes, columns, extra)
+        if progress:
+            progress(report.rows_read, layer_info.count)
+
+    if fields["key"]:
+        for row, key, first_row in writer.duplicate_keys():
+            report.reject(
+                row, _("key {key} is also on row {first}").format(key=key, first=first_row)
+            )
+        report.rejected.sort(key=lambda note: note.row)
+    if outside := report.outside_count:
+        report.notes.append(
+            _(
+                "{count} features lie outside the city's extent; check the coordinate system."
+            ).format(count=outside)
+        )
+    if report.rejected_count and not params.partial:
+        return
+    _apply(params, layer, layer_type, schema, fields, columns, report)
+
+
+def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
+    """The mode's writes, with the layer row locked against a concurrent import."""
+    if layer is None:
+        try:
+            with transaction.atomic():
+                layer = Layer.objects.create(
+                    slug=params.layer,
+                    title=params.title or params.layer,
+                    geometry_type=layer_type,
+                    attribute_schema=schema,
+                    name_attribute=fields["name"] or "",
+                    time_attribute=fields["time"] or "",
+                    source=_("Imported from {name}").format(name=params.name),
+                )
+        except IntegrityError as exc:
+            raise ImportRefused(
+                _("Layer {layer} was created meanwhile; import again with another mode.").format(
+                    layer=params.layer
+                ),
+                parameter="layer",
+            ) from exc
+    else:
+        layer = Layer.objects.select_for_update().get(pk=layer.pk)
+        layer.attribute_schema = schema
+        layer.save(update_fields=["attribute_schema", "updated_at"])
+    staged = writer.staged_count()
+    if params.mode == "replace":
+        report.deleted = writer.delete_all(layer.pk)
+    if params.mode == "upsert":
+        report.updated = writer.update(layer.pk, columns)
+        report.imported = writer.insert(layer.pk, columns, only_new=True)
+        report.unchanged = staged - report.updated - report.imported
+    else:
+        report.imported = writer.insert(layer.pk, columns)
+    if params.mode != "create":
+        Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _ogr_types(dataset: reader.Dataset, layer_info: reader.LayerInfo) -> dict[str, str]:
+    return dict(zip(layer_info.fields, layer_info.ogr_types, strict=False))
+
+
+def _field_choices(params: ImportParams, layer: Layer | None, layer_info) -> dict:
+    """Which file fields name, date and key the features (checked to exist)."""
+    names = layer_info.fields
+    chosen = {"key": params.key}
+    if layer is None:
+        chosen["name"] = params.name_field or next(
+            (n for guess in _NAME_GUESSES for n in names if n.lower() == guess), None
+        )
+        chosen["time"] = params.time_field
+    else:
+        chosen["name"] = params.name_field or layer.name_attribute or None
+        chosen["time"] = params.time_field or layer.time_attribute or None
+    for role, parameter in (("key", "key"), ("name", "name_field"), ("time", "time_field")):
+        value = chosen[role]
+        if value and value not in names:
+            if role != "key" and layer is not None and not getattr(params, parameter):
+                chosen[role] = None  # the layer's own choice, absent from this file
+                continue
+            raise ImportRefused(
+                _("The file has no field {field}; its fields are {fields}.").format(
+                    field=repr(value), fields=", ".join(names) or "-"
+                ),
+                parameter=parameter,
+            )
+    unknown = [f for f in params.private_fields if f not in names]
+    if unknown:
+        raise ImportRefused(
+            _("The file has no field {field}; its fields are {fields}.").format(
+                field=repr(unknown[0]), fields=", ".join(names) or "-"
+            ),
+            parameter="private_fields",
+        )
+    return chosen
+
+
+def _schema(params: ImportParams, layer: Layer | None, columns: list[writer.Column]) -> list:
+    """The layer's attribute schema: the existing one plus the file's new fields.
+
+    A field whose type in the file contradicts the layer's is refused (an integer field
+    may take integers only; a number field takes integers too).
+    """
+    schema = [dict(entry) for entry in (layer.attribute_schema if layer else [])]
+    known = {entry["name"]: entry for entry in schema}
+    for column in columns:
+        entry = known.get(column.name)
+        if entry is None:
+            schema.append(
+                {
+                    "name": column.name,
+                    "type": column.schema_type,
+                    "title": column.name,
+                    "public": column.name not in params.private_fields,
+                }
+            )
+            continue
+        old, new = entry.get("type"), column.schema_type
+        if old != new and not (old == "number" and new == "integer"):
+            raise ImportRefused(
+                _(
+                    "Field {field} holds {new} values in the file but {old} in layer {layer}."
+                ).format(field=repr(column.name), new=new, old=old, layer=params.layer),
+                parameter="path",
+            )
+        if column.name in params.private_fields:
+            entry["public"] = False
+    return schema
+
+
+def _extra_columns(batch: reader.Batch, fields: dict, checked: geometry.Checked) -> dict:
+    """_name, _name_search, _time and _key for the batch; bad times and keys reject rows."""
+    rows = batch.attributes.num_rows
+    table = batch.attributes
+    if fields["name"]:
+        raw = pc.cast(table.column(fields["name"]), pa.string())
+        name = pc.utf8_trim_whitespace(pc.replace_substring_regex(raw, r"\s+", " "))
+        name = pc.utf8_slice_codeunits(pc.fill_null(name, ""), 0, 300)
+    else:
+        name = pa.array([""] * rows, type=pa.string())
+    folded = pc.utf8_normalize(pc.replace_substring_regex(name, "[đĐÐð]", "d"), "NFD")
+    search = pc.utf8_lower(pc.replace_substring_regex(folded, r"\p{Mn}", ""))
+    extra = {"_name": name, "_name_search": search}
+    extra["_time"] = _times(table, fields["time"], checked) if fields["time"] else _nulls(rows)
+    if fields["key"]:
+        keys = pc.cast(table.column(fields["key"]), pa.string()).to_pylist()
+        for i, key in enumerate(keys):
+            if (key is None or not key.strip()) and checked.geoms[i] is not None:
+                checked.rejected[i] = _("no value in the key field {field}").format(
+                    field=repr(fields["key"])
+                )
+                checked.geoms[i] = None
+        extra["_key"] = pa.array(keys, type=pa.string())
+    else:
+        extra["_key"] = _nulls(rows)
+    return extra
+
+
+def _nulls(rows: int) -> pa.Array:
+    return pa.nulls(rows, type=pa.string())
+
+
+def _times(table: pa.Table, field: str, checked: geometry.Checked) -> pa.Array:
+    values = pc.cast(table.column(field), pa.string()).to_pylist()
+    out = []
+    for i, text in enumerate(values):
+        parsed = _parse_time(text)
+        if parsed is False:
+            if checked.geoms[i] is not None:
+                checked.rejected[i] = _("{field} {value} is not a date or date-time").format(
+                    field=repr(field), value=repr(text)
+                )
+                checked.geoms[i] = None
+            parsed = None
+        out.append(parsed.isoformat() if parsed else None)
+    return pa.array(out, type=pa.string())
+
+
+def _parse_time(text: str | None) -> datetime | None | bool:
+    """A datetime (the city's time zone when the text has no offset), None for no value,
+    False when it is not a date."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip().replace("/", "-")
+    try:
+        parsed = parse_datetime(text)
+        if parsed is None:
+            day = parse_date(text)
+            parsed = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        return False
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)

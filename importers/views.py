@@ -1,0 +1,199 @@
+"""The upload API for GIS staff: /api/v1/imports/ (upload → job → report).
+
+Only users with the ``importers.add_importjob`` permission may upload, and each sees
+their own jobs (``importers.view_importjob`` sees everyone's). The file's size and format
+are checked while the request is still open, so an obvious mistake is a 400/413 at once;
+the rest (archive limits, CRS, every row) is the job's report.
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geoportal.errors import InvalidParameter, NotFound
+from importers import safety
+from importers.errors import FileTooLarge
+from importers.jobs import enqueue
+from importers.models import ImportJob, JobStatus
+from importers.params import MODES, ImportParams
+
+
+class CanImport(permissions.BasePermission):
+    """GIS staff: signed in, with the permission to add import jobs."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("importers.add_importjob"))
+
+
+class UploadSerializer(serializers.Serializer):
+    """The multipart form of an upload (the file plus the import's parameters)."""
+
+    file = serializers.FileField()
+    layer = serializers.CharField(max_length=80)
+    mode = serializers.ChoiceField(MODES, default="create")
+    srs = serializers.CharField(required=False, allow_blank=True)
+    encoding = serializers.CharField(required=False, allow_blank=True)
+    key = serializers.CharField(required=False, allow_blank=True)
+    source_layer = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name_field = serializers.CharField(required=False, allow_blank=True)
+    time_field = serializers.CharField(required=False, allow_blank=True)
+    x_field = serializers.CharField(required=False, allow_blank=True)
+    y_field = serializers.CharField(required=False, allow_blank=True)
+    wkt_field = serializers.CharField(required=False, allow_blank=True)
+    private_fields = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma-separated staff-only fields."
+    )
+    swap_xy = serializers.BooleanField(default=False)
+    partial = serializers.BooleanField(default=False)
+    dry_run = serializers.BooleanField(default=False)
+    generation = serializers.CharField(required=False, allow_blank=True)
+    code_field = serializers.CharField(required=False, default="code")
+
+
+JOB_SCHEMA = inline_serializer(
+    "ImportJob",
+    {
+        "id": serializers.UUIDField(),
+        "url": serializers.URLField(),
+        "status": serializers.ChoiceField(JobStatus.choices),
+        "file": serializers.CharField(),
+        "layer": serializers.CharField(),
+        "mode": serializers.CharField(),
+        "progress": serializers.DictField(),
+        "report": serializers.DictField(allow_null=True),
+        "error": serializers.DictField(allow_null=True),
+        "links": serializers.DictField(),
+    },
+)
+
+
+def job_json(job: ImportJob, request) -> dict:
+    """A job as the API shows it: status, progress, report or error, and the layer's links."""
+    layer = job.params.get("layer", "")
+    percent = None
+    if job.rows_total and job.rows_total > 0:
+        percent = round(100 * min(job.rows_read, job.rows_total) / job.rows_total, 1)
+    if job.status in (JobStatus.SUCCEEDED, JobStatus.REJECTED, JobStatus.FAILED):
+        percent = 100.0 if job.status == JobStatus.SUCCEEDED else percent
+    links = {}
+    committed = bool(job.report and job.report.get("committed"))
+    if committed and layer != "areas":
+        links = {
+            "geojson": request.build_absolute_uri(f"/api/v1/layers/{layer}/features/"),
+            "ogc": request.build_absolute_uri(f"/ogc/collections/{layer}/items"),
+            "tilejson": request.build_absolute_uri(f"/tiles/{layer}.json"),
+        }
+    return {
+        "id": str(job.id),
+        "url": request.build_absolute_uri(reverse("import-detail", args=[job.id])),
+        "status": job.status,
+        "file": job.file_name,
+        "file_size": job.file_size,
+        "layer": layer,
+        "mode": job.params.get("mode"),
+        "dry_run": job.params.get("dry_run", False),
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "progress": {"rows_read": job.rows_read, "rows_total": job.rows_total, "percent": percent},
+        "report": job.report,
+        "error": job.error,
+        "links": links,
+    }
+
+
+def _visible_jobs(user):
+    jobs = ImportJob.objects.all()
+    return jobs if user.has_perm("importers.view_importjob") else jobs.filter(created_by=user)
+
+
+class ImportList(APIView):
+    """Upload a file to import (202 with the job), or list your import jobs."""
+
+    permission_classes = [CanImport]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: JOB_SCHEMA}, summary="Your import jobs, newest first")
+    def get(self, request):
+        jobs = _visible_jobs(request.user)[:100]
+        return Response([job_json(job, request) for job in jobs])
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={
+            202: JOB_SCHEMA,
+            400: OpenApiResponse(description="Bad parameters or a file refused at once."),
+            413: OpenApiResponse(description="The file is over the size limit."),
+        },
+        summary="Upload a file and queue its import",
+    )
+    def post(self, request):
+        limits = safety.Limits.from_settings()
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > limits.max_file_bytes + (1 << 20):
+            raise FileTooLarge(
+                _("The upload is {size} MB; the limit is {limit} MB.").format(
+                    size=declared // 2**20, limit=limits.max_file_bytes // 2**20
+                )
+            )
+        form = UploadSerializer(data=request.data)
+        if not form.is_valid():
+            parameter, messages = next(iter(form.errors.items()))
+            raise InvalidParameter(f"{parameter}: {messages[0]}", parameter=parameter)
+        data = {k: v for k, v in form.validated_data.items() if v not in ("", None)}
+        upload = data.pop("file")
+        private = data.pop("private_fields", "")
+        name = Path(upload.name).name
+        params = ImportParams(
+            path=Path(tempfile.gettempdir()),  # replaced by the stored upload
+            name=name,
+            private_fields=tuple(f.strip() for f in private.split(",") if f.strip()),
+            **data,
+        )
+        params.validate()
+        _vet_upload(upload, name, limits)
+        job = enqueue(params, upload, request.user)
+        body = job_json(job, request)
+        return Response(body, status=202, headers={"Location": body["url"]})
+
+
+def _vet_upload(upload, name: str, limits: "safety.Limits") -> None:
+    """Size and format (by content against the extension) before the job is queued."""
+    if upload.size > limits.max_file_bytes:
+        raise FileTooLarge(
+            _("'{name}' is {size} MB; the limit is {limit} MB.").format(
+                name=name, size=upload.size // 2**20, limit=limits.max_file_bytes // 2**20
+            )
+        )
+    path = getattr(upload, "temporary_file_path", None)
+    if path:
+        safety.check_format(Path(path()), name)
+        return
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".head") as head:
+        for chunk in upload.chunks():
+            head.write(chunk)
+        head.flush()
+        safety.check_format(Path(head.name), name)
+
+
+class ImportDetail(APIView):
+    """One import job: status, progress, and the report when it is done."""
+
+    permission_classes = [CanImport]
+
+    @extend_schema(responses={200: JOB_SCHEMA}, summary="An import job")
+    def get(self, request, job_id):
+        job = _visible_jobs(request.user).filter(pk=job_id).first()
+        if job is None:
+            raise NotFound(_("No import job {id}.").format(id=job_id))
+        return Response(job_json(job, request))

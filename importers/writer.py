@@ -1,0 +1,197 @@
+"""Rows into PostGIS: COPY into a staging table, then one statement per mode.
+
+Each batch is written as CSV by Arrow (C++, no Python loop per row) and streamed with
+COPY into a temporary table whose attribute columns keep the file's types; PostgreSQL
+then builds the JSONB attributes and moves the rows into ``layers_feature`` in one
+INSERT (or UPDATE + INSERT for an upsert). Everything happens in the caller's
+transaction, so an import is all or nothing.
+"""
+
+import io
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import shapely
+from django.db import connection
+from psycopg import sql
+
+from importers.geometry import Checked
+
+_CSV = pcsv.WriteOptions(include_header=False)
+
+
+@cache
+def load_sql(name: str) -> str:
+    """The text of ``importers/sql/<name>.sql``."""
+    return (resources.files("importers") / "sql" / f"{name}.sql").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One attribute of the file: its name there, its staging column and types."""
+
+    name: str
+    staged: str  # c0, c1, ... (file names can be anything, even duplicates by case)
+    pg_type: str
+    schema_type: str  # the layer's attribute_schema type
+
+
+def columns_for(schema: pa.Schema, ogr_types: dict[str, str]) -> list[Column]:
+    """Staging columns for the file's attributes (binary ones are skipped)."""
+    result = []
+    for field in schema:
+        pg_type, schema_type = _types(field.type, ogr_types.get(field.name, ""))
+        if pg_type:
+            result.append(Column(field.name, f"c{len(result)}", pg_type, schema_type))
+    return result
+
+
+def _types(arrow_type: pa.DataType, ogr_type: str) -> tuple[str | None, str]:
+    if ogr_type == "OFTDateTime":
+        return "text", "datetime"
+    if ogr_type == "OFTDate":
+        return "text", "date"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean", "boolean"
+    if pa.types.is_integer(arrow_type):
+        return ("numeric" if arrow_type == pa.uint64() else "bigint"), "integer"
+    if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+        return "double precision", "number"
+    if pa.types.is_date(arrow_type):
+        return "date", "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamptz", "datetime"
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type):
+        return None, ""
+    if pa.types.is_list(arrow_type) or pa.types.is_struct(arrow_type):
+        return "jsonb", "string"
+    return "text", "string"
+
+
+def create_staging(columns: list[Column]) -> None:
+    """The temporary table the batches are copied into (dropped at commit or rollback)."""
+    attrs = [sql.SQL("{} {}").format(sql.Identifier(c.staged), sql.SQL(c.pg_type)) for c in columns]
+    statement = sql.SQL(
+        "CREATE TEMP TABLE import_rows (_row bigint, _geom geometry(Geometry, 4326), "
+        "_name text, _name_search text, _time timestamptz, _key text{sep}{attrs}) "
+        "ON COMMIT DROP"
+    ).format(sep=sql.SQL(", " if attrs else ""), attrs=sql.SQL(", ").join(attrs))
+    with connection.cursor() as cursor:
+        # Inside a test's transaction (a savepoint), the last import's table may remain.
+        cursor.execute("DROP TABLE IF EXISTS import_rows")
+        cursor.execute(statement)
+
+
+def copy_batch(
+    first_row: int,
+    checked: Checked,
+    attributes: pa.Table,
+    columns: list[Column],
+    extra: dict[str, pa.Array],
+) -> int:
+    """COPY the batch's accepted rows into the staging table; returns how many.
+
+    ``extra`` holds the per-row _name, _name_search, _time (ISO text) and _key columns.
+    """
+    keep = ~np.equal(checked.geoms, None)
+    count = int(keep.sum())
+    if count == 0:
+        return 0
+    mask = pa.array(keep)
+    geoms = shapely.set_srid(checked.geoms[keep], 4326)
+    arrays = {
+        "_row": pa.array(np.flatnonzero(keep) + first_row, type=pa.int64()),
+        "_geom": pa.array(shapely.to_wkb(geoms, hex=True, include_srid=True)),
+    }
+    for name in ("_name", "_name_search", "_time", "_key"):
+        arrays[name] = pc.filter(extra[name], mask)
+    for column in columns:
+        values = pc.filter(attributes.column(column.name), mask)
+        if column.pg_type == "jsonb":
+            values = pa.array(
+                [None if v is None else json.dumps(v, default=str) for v in values.to_pylist()],
+                type=pa.string(),
+            )
+        arrays[column.staged] = values
+    buffer = io.BytesIO()
+    pcsv.write_csv(pa.table(arrays), buffer, _CSV)
+    names = sql.SQL(", ").join(sql.Identifier(n) for n in arrays)
+    copy = sql.SQL("COPY import_rows ({names}) FROM STDIN (FORMAT csv)").format(names=names)
+    with connection.cursor() as cursor, cursor.cursor.copy(copy) as pipe:
+        pipe.write(buffer.getbuffer())
+    return count
+
+
+def _attributes(columns: list[Column]) -> sql.Composable:
+    """jsonb of the staged attribute columns, NULLs left out; 50 pairs per call (the
+    100-argument limit of PostgreSQL functions)."""
+    if not columns:
+        return sql.SQL("'{}'::jsonb")
+    parts = []
+    for start in range(0, len(columns), 50):
+        pairs = sql.SQL(", ").join(
+            sql.SQL("{}, s.{}").format(sql.Literal(c.name), sql.Identifier(c.staged))
+            for c in columns[start : start + 50]
+        )
+        parts.append(sql.SQL("jsonb_build_object({})").format(pairs))
+    return sql.SQL("jsonb_strip_nulls({})").format(sql.SQL(" || ").join(parts))
+
+
+def duplicate_keys() -> list[tuple[int, str, int]]:
+    """(row, key, first row with that key) for every repeated key, and drops the repeats."""
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("duplicate_keys"))
+        rows = cursor.fetchall()
+        if rows:
+            cursor.execute("DELETE FROM import_rows WHERE _row = ANY(%s)", [[r[0] for r in rows]])
+    return rows
+
+
+def insert(layer_id: int, columns: list[Column], only_new: bool = False) -> int:
+    """Staged rows → new features (for an upsert only keys the layer lacks)."""
+    condition = sql.SQL(
+        "AND NOT EXISTS (SELECT 1 FROM layers_feature f "
+        "WHERE f.layer_id = {layer_id} AND f.source_key = s._key)"
+        if only_new
+        else ""
+    )
+    statement = sql.SQL(load_sql("insert_features")).format(
+        attributes=_attributes(columns),
+        only_new=condition.format(layer_id=sql.Literal(layer_id)),
+        layer_id=sql.Literal(layer_id),
+    )
+    with connection.cursor() as cursor:
+        # Composed without parameters: field names may hold "%", which psycopg would
+        # otherwise read as placeholders.
+        cursor.execute(statement)
+        return cursor.rowcount
+
+
+def update(layer_id: int, columns: list[Column]) -> int:
+    """Upsert: features with a staged key take the staged content where it differs."""
+    statement = sql.SQL(load_sql("update_features")).format(
+        attributes=_attributes(columns), layer_id=sql.Literal(layer_id)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return cursor.rowcount
+
+
+def delete_all(layer_id: int) -> int:
+    """Replace: the layer's features go (in the same transaction as the new ones come)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM layers_feature WHERE layer_id = %s", [layer_id])
+        return cursor.rowcount
+
+
+def staged_count() -> int:
+    """Rows in the staging table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM import_rows")
+        return cursor.fetchone()[0]
