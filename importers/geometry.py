@@ -64,7 +64,10 @@ def layer_type_for(declared: str, sample: np.ndarray) -> str:
 
 def parse(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
     """Shapely geometries from WKB; curves linearised; unreadable rows rejected."""
-    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    try:
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    except NotImplementedError:  # a curve in the batch: read row by row
+        geoms = np.array([_one(raw) for raw in wkb], dtype=object)
     rejected: dict[int, str] = {}
     missing = np.flatnonzero(np.equal(geoms, None))
     for i in missing:
@@ -78,6 +81,13 @@ def parse(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
         except (GDALException, shapely.errors.GEOSException, TypeError):
             rejected[int(i)] = _("unreadable geometry")
     return geoms, rejected
+
+
+def _one(raw: bytes | None) -> shapely.Geometry | None:
+    try:
+        return shapely.from_wkb(raw, on_invalid="ignore") if raw is not None else None
+    except NotImplementedError:
+        return None
 
 
 def check(

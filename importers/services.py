@@ -313,7 +313,7 @@ def _times(table: pa.Table, field: str, checked: geometry.Checked) -> pa.Array:
     return pa.array(out, type=pa.string())
 
 
-def _parse_time(text: str | None) -> datetime | None | bool:
+def _parse_time(text: str | None) -> datetime | bool | None:
     """A datetime (the city's time zone when the text has no offset), None for no value,
     False when it is not a date."""
     if text is None or not text.strip():

@@ -27,11 +27,11 @@ _SNIFF_BYTES = 1 << 20
 def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
     """The dataset inside ``params.path``, ready for ``reader``; raises on any refusal."""
     limits = safety.Limits.from_settings()
-    safety.check_size(params.path, limits)
+    safety.check_size(params.path, limits, name=params.name)
     fmt = safety.check_format(params.path, params.name)
     path, name = params.path, params.name
     if fmt == "zip":
-        files = safety.safe_extract(params.path, workdir / "unpacked", limits)
+        files = safety.safe_extract(params.path, workdir / "unpacked", limits, name=params.name)
         path = _pick(files, params)
         name = f"{params.name}/{path.name}"
         fmt = safety.check_format(path, path.name)
@@ -42,7 +42,7 @@ def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
             )
         )
     if fmt == "kml":
-        safety.check_xml(path)
+        safety.check_xml(path, name=name)
     if fmt == "shp":
         _check_sidecars(path, name)
     if params.encoding and params.encoding != "utf-8" and fmt in _UTF8_ONLY:
