@@ -81,7 +81,8 @@ def _pick(files: list[Path], params: ImportParams) -> Path:
     if not candidates:
         raise UnreadableFile(
             _(
-                "'{name}' holds no file the importer reads (.shp, .gpkg, .geojson, .kml, .fgb, .csv)."
+                "'{name}' holds no file the importer reads "
+                "(.shp, .gpkg, .geojson, .kml, .fgb, .csv)."
             ).format(name=params.name)
         )
     raise ImportRefused(
