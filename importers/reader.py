@@ -6,6 +6,7 @@ geometries (WKB) and the attributes with their text decoded and NFC-normalised. 
 stays at one batch whatever the file's size.
 """
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -112,8 +113,11 @@ def csv_options(x_field: str | None, y_field: str | None, wkt_field: str | None)
 def info(dataset: Dataset) -> LayerInfo:
     """Layer name, CRS, feature count, bounds and fields, read without the features."""
     try:
+        options = dict(dataset.open_options)
+        if dataset.dbf_encoding:
+            options["encoding"] = "ISO-8859-1"  # GDAL's own recoding would mangle the names
         meta = pyogrio.read_info(
-            dataset.path, layer=dataset.layer, force_total_bounds=True, **dataset.open_options
+            dataset.path, layer=dataset.layer, force_total_bounds=True, **options
         )
     except (DataSourceError, DataLayerError) as exc:
         raise UnreadableFile(
@@ -129,7 +133,7 @@ def info(dataset: Dataset) -> LayerInfo:
         crs=meta.get("crs"),
         count=int(meta.get("features", -1)),
         bounds=tuple(float(v) for v in bounds) if bounds is not None else None,
-        fields=[str(f) for f in meta["fields"]],
+        fields=[_field_name(str(f), dataset.dbf_encoding) for f in meta["fields"]],
         ogr_types=list(meta.get("ogr_types", [])),
         geometry_type=meta.get("geometry_type") or "Unknown",
     )
@@ -187,8 +191,19 @@ def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
         ) from exc
 
 
+def _field_name(name: str, dbf_encoding: str | None) -> str:
+    """A field's name, decoded like the values (a .dbf may name fields in TCVN3 too)."""
+    if not dbf_encoding:
+        return unicodedata.normalize("NFC", name)
+    try:
+        return encodings.decode(name.encode("latin-1"), dbf_encoding)
+    except UnicodeError:
+        return name
+
+
 def _decode_text(table: pa.Table, dbf_encoding: str | None) -> pa.Table:
-    """Every text column decoded (legacy encodings) and NFC-normalised."""
+    """Every text column decoded (legacy encodings) and NFC-normalised; names too."""
+    table = table.rename_columns([_field_name(n, dbf_encoding) for n in table.column_names])
     for index, column_field in enumerate(table.schema):
         if not pa.types.is_string(column_field.type) and not pa.types.is_large_string(
             column_field.type
@@ -196,15 +211,31 @@ def _decode_text(table: pa.Table, dbf_encoding: str | None) -> pa.Table:
             continue
         column = table.column(index)
         if dbf_encoding:
-            values = [
-                None if v is None else encodings.decode(v.encode("latin-1"), dbf_encoding)
-                for v in column.to_pylist()
-            ]
-            column = pa.array(values, type=pa.string())
+            column = pa.array(
+                [_decode(v, dbf_encoding, column_field.name) for v in column.to_pylist()],
+                type=pa.string(),
+            )
         else:
             column = pc.utf8_normalize(column, "NFC")
         table = table.set_column(index, column_field.name, column)
     return table
+
+
+def _decode(value: str | None, encoding: str, field_name: str) -> str | None:
+    """A .dbf value read byte for byte (as Latin-1) decoded from the file's encoding."""
+    if value is None:
+        return None
+    raw = value.encode("latin-1")
+    try:
+        return encodings.decode(raw, encoding)
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            _(
+                "Field {field} holds {bytes!r}, which is not {encoding} text; "
+                "state the file's encoding."
+            ).format(field=repr(field_name), bytes=raw[exc.start : exc.end], encoding=encoding),
+            parameter="encoding",
+        ) from exc
 
 
 def _clean(exc: Exception, dataset: "Dataset | None" = None) -> str:

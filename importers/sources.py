@@ -151,6 +151,14 @@ def _csv_to_utf8(dataset: Dataset, params: ImportParams, workdir: Path) -> None:
     # Line by line: a line never splits a character of these encodings, and NFC composes
     # a letter with its marks only when both are in the same piece of text.
     with source.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
-        for line in raw:
-            out.write(encodings.decode(line, encoding))
+        for number, line in enumerate(raw, start=1):
+            try:
+                out.write(encodings.decode(line, encoding))
+            except UnicodeDecodeError as exc:
+                raise ImportRefused(
+                    _(
+                        "Line {number} of '{name}' is not {encoding} text; state its encoding."
+                    ).format(number=number, name=dataset.name, encoding=encoding),
+                    parameter="encoding",
+                ) from exc
     dataset.path = str(target)
