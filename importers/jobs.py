@@ -17,7 +17,7 @@ import psycopg
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
 from geoportal.errors import CommonMapError
@@ -36,9 +36,16 @@ def upload_dir() -> Path:
     return Path(settings.COMMONMAP["IMPORT_DIR"])
 
 
-def enqueue(params: ImportParams, upload: UploadedFile, user) -> ImportJob:
+def enqueue(
+    params: ImportParams, upload: UploadedFile, user, language: str | None = None
+) -> ImportJob:
     """Store the upload and queue its job; ``params.path`` is set to the stored file."""
-    job = ImportJob(created_by=user, file_name=params.name, file_size=upload.size)
+    job = ImportJob(
+        created_by=user,
+        file_name=params.name,
+        file_size=upload.size,
+        language=language or translation.get_language() or "",
+    )
     folder = upload_dir() / str(job.id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (get_valid_filename(Path(params.name).name) or "upload")
@@ -82,7 +89,9 @@ def run(job: ImportJob) -> ImportJob:
     params = ImportParams.from_dict(job.params)
     reporter = _ProgressWriter(job)
     try:
-        report = run_import(params, reporter)
+        # The report and errors speak the uploader's language, not the worker's.
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            report = run_import(params, reporter)
     except CommonMapError as exc:
         job.status, job.error = JobStatus.FAILED, exc.as_dict()
     except Exception as exc:  # a bug must end the job, not the worker
@@ -149,5 +158,8 @@ class _ProgressWriter:
 
 
 def _conninfo() -> dict:
+    """The libpq parameters of Django's connection (sslmode and options included)."""
     params = connection.get_connection_params()
-    return {k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")}
+    return {
+        k: v for k, v in params.items() if isinstance(v, str | int) and k != "prepare_threshold"
+    }

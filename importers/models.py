@@ -28,6 +28,9 @@ class ImportJob(models.Model):
     file_size = models.BigIntegerField()
     upload_path = models.CharField(max_length=500, help_text=_("Removed when the job ends."))
     params = models.JSONField(default=dict)
+    language = models.CharField(
+        max_length=10, blank=True, help_text=_("The uploader's language, for the report.")
+    )
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     rows_read = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(default=-1, help_text=_("-1 while unknown."))

@@ -189,7 +189,7 @@ def check_format(path: Path, name: str) -> str:
     )
 
 
-def _mb(size: int) -> str:
+def megabytes(size: int) -> str:
     value = size / MIB
     return f"{value:,.1f}" if value >= 0.1 else f"{value:.2g}"
 
@@ -203,8 +203,8 @@ def check_size(path: Path, limits: Limits, *, name: str | None = None) -> None:
             _("'{name}' is {size} MB; the limit is {limit} MB."),
             _("Split the data into several smaller files."),
             name=name or path.name,
-            size=_mb(size),
-            limit=_mb(limits.max_file_bytes),
+            size=megabytes(size),
+            limit=megabytes(limits.max_file_bytes),
         )
 
 
@@ -373,8 +373,8 @@ def _check_unpacked(total: int, label: str, limits: Limits) -> None:
             FileTooLarge,
             _("'{name}' unpacks to {size} MB; the limit is {limit} MB."),
             name=label,
-            size=_mb(total),
-            limit=_mb(limits.max_unpacked_bytes),
+            size=megabytes(total),
+            limit=megabytes(limits.max_unpacked_bytes),
         )
 
 
@@ -482,7 +482,7 @@ class _XmlGuard(ContentHandler):
                 UnsafeFile,
                 _("'{name}' has a single tag or comment over {limit} MB; refused."),
                 name=self.label,
-                limit=_mb(_MAX_XML_TOKEN_BYTES),
+                limit=megabytes(_MAX_XML_TOKEN_BYTES),
             )
 
 

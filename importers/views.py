@@ -143,8 +143,10 @@ class ImportList(APIView):
         if declared > limits.max_file_bytes + (1 << 20):
             raise FileTooLarge(
                 _("The upload is {size} MB; the limit is {limit} MB.").format(
-                    size=declared // 2**20, limit=limits.max_file_bytes // 2**20
-                )
+                    size=safety.megabytes(declared), limit=safety.megabytes(limits.max_file_bytes)
+                ),
+                parameter="file",
+                hint=_("Split the data into several smaller files."),
             )
         form = UploadSerializer(data=request.data)
         if not form.is_valid():
@@ -172,8 +174,12 @@ def _vet_upload(upload, name: str, limits: "safety.Limits") -> None:
     if upload.size > limits.max_file_bytes:
         raise FileTooLarge(
             _("'{name}' is {size} MB; the limit is {limit} MB.").format(
-                name=name, size=upload.size // 2**20, limit=limits.max_file_bytes // 2**20
-            )
+                name=name,
+                size=safety.megabytes(upload.size),
+                limit=safety.megabytes(limits.max_file_bytes),
+            ),
+            parameter="file",
+            hint=_("Split the data into several smaller files."),
         )
     path = getattr(upload, "temporary_file_path", None)
     if path:

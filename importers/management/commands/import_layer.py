@@ -59,7 +59,9 @@ class Command(BaseCommand):
             generation=options["generation"],
             code_field=options["code_field"],
         )
-        bar = tqdm(unit=" rows", disable=options["verbosity"] < 1, file=self.stderr)
+        bar = tqdm(
+            unit=" rows", disable=options["verbosity"] < 1, file=self.stderr._out
+        )  # the wrapper would add a newline per refresh
 
         def progress(done: int, total: int) -> None:
             if total > 0 and bar.total != total:

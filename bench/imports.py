@@ -1,0 +1,221 @@
+"""Benchmark: importing a 1,000,000-point GeoPackage and a 50,000-polygon Shapefile,
+next to ``ogr2ogr -f PostgreSQL`` (``PG_USE_COPY=YES``) on the same files in the same run.
+
+Run with ``.venv/bin/python bench/imports.py`` after ``make run``. The files are made once
+under ``run/bench-imports/`` with a fixed seed: points spread over the current wards (40 %
+within about 9 km of Bến Thành) with a Vietnamese ward name, a category, an integer and a
+date; polygons are small octagons around such points. Later runs reuse them.
+
+Each import is a fresh process, timed from start to exit, its peak resident memory read
+from the kernel (``wait4``'s ``ru_maxrss``):
+  import_layer   ``manage.py import_layer FILE --layer L`` (all checks on: CRS, geometry
+                 validity and repair, outside-the-city flags, name folding, the layer's
+                 indexes and the tile triggers of a real layer), into an empty new layer;
+  ogr2ogr        GDAL's ogr2ogr into a new PostgreSQL table with COPY (its defaults: a
+                 GiST index, no validation), the floor for moving the same rows.
+Both read with GDAL and write with COPY; the ratio is ogr2ogr's time over ours (the aim is
+at least 0.8). Counts in PostgreSQL are checked after each run: a fast wrong import is not
+a result. ``--drop`` removes the benchmark's layers and tables.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import _common
+import numpy as np
+import psycopg
+import pyogrio
+import shapely
+from _common import ROOT, row
+
+from layers.models import AdministrativeArea, Layer
+
+DATA = ROOT / "run" / "bench-imports"
+CATEGORIES = ["đèn đường", "ngập nước", "rác thải", "tiếng ồn", "vỉa hè", "cây xanh"]
+
+
+def _wards() -> tuple[list[str], list[shapely.Geometry]]:
+    wards = AdministrativeArea.objects.filter(generation__valid_to__isnull=True, level="ward")
+    names, shapes = [], []
+    for ward in wards.only("name", "geom"):
+        names.append(ward.name)
+        shapes.append(shapely.from_wkb(bytes(ward.geom.wkb)))
+    return names, shapes
+
+
+def _random_points(count: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points inside the wards (40 % near the centre) and the index of each one's ward."""
+    rng = np.random.default_rng(seed)
+    names, shapes = _wards()
+    tree = shapely.STRtree(shapes)
+    west, south, east, north = shapely.total_bounds(shapes)
+    xs, ys, ward = [], [], []
+    need = count
+    while need > 0:
+        batch = max(need * 3, 10_000)
+        central = rng.random(batch) < 0.4
+        x = np.where(central, rng.normal(106.698, 0.05, batch), rng.uniform(west, east, batch))
+        y = np.where(central, rng.normal(10.772, 0.05, batch), rng.uniform(south, north, batch))
+        points = shapely.points(x, y)
+        hit_points, hit_wards = tree.query(points, predicate="within")
+        _unique, first = np.unique(hit_points, return_index=True)
+        keep = hit_points[first][:need]
+        xs.append(x[keep])
+        ys.append(y[keep])
+        ward.append(hit_wards[first][:need])
+        need -= len(keep)
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ward), names
+
+
+def _attributes(count: int, ward: np.ndarray, names: list[str], seed: int) -> dict:
+    rng = np.random.default_rng(seed + 1)
+    days = rng.integers(0, 365, count)
+    return {
+        "ma": np.array([f"PA-{i:07d}" for i in range(count)], dtype=object),
+        "phuong": np.array(names, dtype=object)[ward],
+        "loai": np.array(CATEGORIES, dtype=object)[rng.integers(0, len(CATEGORIES), count)],
+        "muc_do": rng.integers(1, 6, count).astype("int32"),
+        "ngay": np.array(
+            [f"2025-{1 + d // 31 % 12:02d}-{1 + d % 28:02d}" for d in days], dtype=object
+        ),
+    }
+
+
+def make_points_gpkg(path: Path, count: int) -> None:
+    """``count`` points in a GeoPackage (EPSG:4326), once."""
+    x, y, ward, names = _random_points(count, seed=7)
+    attrs = _attributes(count, ward, names, seed=7)
+    pyogrio.raw.write(
+        path,
+        shapely.to_wkb(shapely.points(x, y)),
+        list(attrs.values()),
+        list(attrs.keys()),
+        geometry_type="Point",
+        crs="EPSG:4326",
+        driver="GPKG",
+        layer="phan_anh",
+    )
+
+
+def make_polygons_shp(path: Path, count: int) -> None:
+    """``count`` octagons (about 30-60 m across) in a UTF-8 Shapefile, once."""
+    x, y, ward, names = _random_points(count, seed=11)
+    attrs = _attributes(count, ward, names, seed=11)
+    radius = np.random.default_rng(12).uniform(0.00015, 0.0003, count)
+    octagons = shapely.buffer(shapely.points(x, y), radius, quad_segs=2)
+    pyogrio.raw.write(
+        path,
+        shapely.to_wkb(octagons),
+        list(attrs.values()),
+        list(attrs.keys()),
+        geometry_type="Polygon",
+        crs="EPSG:4326",
+        driver="ESRI Shapefile",
+        encoding="UTF-8",
+    )
+
+
+def _timed(command: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Seconds from start to exit and the peak resident MB of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(command)}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def _pg_dsn() -> str:
+    return _common.database_url()
+
+
+def _count(sql: str) -> int:
+    with psycopg.connect(_pg_dsn()) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def _drop(slugs: list[str], tables: list[str]) -> None:
+    Layer.objects.filter(slug__in=slugs).delete()
+    with psycopg.connect(_pg_dsn(), autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+
+
+def _ogr_dsn() -> str:
+    from django.db import connection
+
+    p = connection.get_connection_params()
+    return (
+        f"PG:dbname={p['dbname']} host={p.get('host', '')} port={p.get('port', '')} "
+        f"user={p.get('user', '')} password={p.get('password', '')}"
+    )
+
+
+def run_case(label: str, path: Path, slug: str, table: str, expected: int, repeats: int) -> None:
+    """Best of ``repeats`` for each way, taking turns; both land ``expected`` rows."""
+    ours, theirs = [], []
+    env = {**os.environ, "PG_USE_COPY": "YES"}
+    for _ in range(repeats):
+        _drop([slug], [table])
+        ours.append(
+            _timed([sys.executable, str(ROOT / "manage.py"), "import_layer", str(path),
+                    "--layer", slug, "-v0"])  # fmt: skip
+        )
+        got = _count(
+            "SELECT count(*) FROM layers_feature f JOIN layers_layer l ON l.id = f.layer_id "
+            f"WHERE l.slug = '{slug}'"
+        )
+        if got != expected:
+            raise SystemExit(f"import_layer stored {got} features, expected {expected}")
+        theirs.append(
+            _timed(["ogr2ogr", "-f", "PostgreSQL", _ogr_dsn(), str(path), "-nln", table,
+                    "-lco", "GEOMETRY_NAME=geom", "-overwrite"], env)  # fmt: skip
+        )
+        got = _count(f'SELECT count(*) FROM "{table}"')
+        if got != expected:
+            raise SystemExit(f"ogr2ogr stored {got} rows, expected {expected}")
+    our_s, our_mb = min(ours)[0], max(m for _s, m in ours)
+    their_s, their_mb = min(theirs)[0], max(m for _s, m in theirs)
+    print(f"\n{label}: {expected:,} features, best of {repeats}")
+    row("", "seconds", "features/s", "peak MB", "speed vs ogr2ogr")
+    row("ogr2ogr -f PostgreSQL (PG_USE_COPY)", f"{their_s:.2f}", f"{expected / their_s:,.0f}",
+        f"{their_mb}", "1.00x")  # fmt: skip
+    row("manage.py import_layer", f"{our_s:.2f}", f"{expected / our_s:,.0f}", f"{our_mb}",
+        f"{their_s / our_s:.2f}x")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--polygons", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--drop", action="store_true", help="Remove what the benchmark made.")
+    args = parser.parse_args()
+    slugs = ["bench-import-points", "bench-import-polygons"]
+    tables = ["bench_ogr_points", "bench_ogr_polygons"]
+    if args.drop:
+        _drop(slugs, tables)
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    gpkg = DATA / f"points_{args.points}.gpkg"
+    shp = DATA / f"polygons_{args.polygons}.shp"
+    if not gpkg.exists():
+        print(f"making {gpkg.name} ...", flush=True)
+        make_points_gpkg(gpkg, args.points)
+    if not shp.exists():
+        print(f"making {shp.name} ...", flush=True)
+        make_polygons_shp(shp, args.polygons)
+    print(f"files: {gpkg.stat().st_size / 2**20:.0f} MB GeoPackage, "
+          f"{shp.stat().st_size / 2**20:.0f} MB .shp")  # fmt: skip
+    run_case("GeoPackage of points", gpkg, slugs[0], tables[0], args.points, args.repeats)
+    run_case("Shapefile of polygons", shp, slugs[1], tables[1], args.polygons, args.repeats)
+    _drop(slugs, tables)
+
+
+if __name__ == "__main__":
+    main()
