@@ -51,11 +51,15 @@ run: demo static
 	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --bind $(HOST):$(MAPPROXY_PORT) --workers 2 \
 		--daemon --pid run/mapproxy.pid --no-control-socket --error-logfile run/mapproxy.log
 	@echo "MapProxy (raster tiles, TMS/WMTS/WMS) on http://$(HOST):$(MAPPROXY_PORT)/demo/"
+	@if [ -f run/import_worker.pid ]; then kill "$$(cat run/import_worker.pid)" 2>/dev/null || true; rm -f run/import_worker.pid; fi
+	@nohup $(PY) manage.py import_worker >> run/import_worker.log 2>&1 & echo $$! > run/import_worker.pid
+	@echo "Import worker running (uploads to /api/v1/imports/; log in run/import_worker.log)"
 	@echo "Serving Common Map on http://$(HOST):$(PORT)/  (make stop to stop)"
 	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
 		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5 --no-control-socket
 
 stop:
+	@if [ -f run/import_worker.pid ]; then kill "$$(cat run/import_worker.pid)" 2>/dev/null || true; rm -f run/import_worker.pid; fi
 	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; fi
 	@if [ -f run/gunicorn.pid ]; then kill "$$(cat run/gunicorn.pid)" 2>/dev/null || true; rm -f run/gunicorn.pid; fi
 	@scripts/db.sh stop
@@ -72,6 +76,7 @@ bench: demo
 	$(PY) bench/lookup.py
 	$(PY) bench/features.py
 	$(PY) bench/tiles.py
+	$(PY) bench/imports.py
 
 clean-db:
 	@scripts/db.sh drop

@@ -161,8 +161,9 @@ def sample_dbf_text(dataset: Dataset) -> list[bytes]:
 def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
     """The layer's rows in batches; text decoded to NFC, geometry left as WKB."""
     kwargs = dict(dataset.open_options)
+    python_decodes = _python_decodes(dataset)
     if dataset.dbf_encoding:
-        kwargs["encoding"] = "ISO-8859-1"
+        kwargs["encoding"] = "ISO-8859-1" if python_decodes else "UTF-8"
     try:
         with pyogrio.raw.open_arrow(
             dataset.path,
@@ -181,7 +182,8 @@ def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
                     table = table.drop_columns([geometry_name])
                 else:
                     wkb = np.full(table.num_rows, None, dtype=object)
-                yield Batch(row, wkb, _decode_text(table, dataset.dbf_encoding))
+                encoding = dataset.dbf_encoding if python_decodes else None
+                yield Batch(row, wkb, _decode_text(table, encoding))
                 row += table.num_rows
     except (DataSourceError, DataLayerError) as exc:
         raise UnreadableFile(
@@ -189,6 +191,11 @@ def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
                 name=dataset.name, error=_clean(exc, dataset)
             )
         ) from exc
+
+
+def _python_decodes(dataset: Dataset) -> bool:
+    """Whether the .dbf text is decoded here (legacy encodings) rather than by GDAL (UTF-8)."""
+    return bool(dataset.dbf_encoding) and dataset.dbf_encoding != "utf-8"
 
 
 def _field_name(name: str, dbf_encoding: str | None) -> str:
@@ -211,10 +218,13 @@ def _decode_text(table: pa.Table, dbf_encoding: str | None) -> pa.Table:
             continue
         column = table.column(index)
         if dbf_encoding:
-            column = pa.array(
-                [_decode(v, dbf_encoding, column_field.name) for v in column.to_pylist()],
+            # Each distinct value once (a ward or category name repeats thousands of times).
+            coded = pc.dictionary_encode(column).combine_chunks()
+            words = pa.array(
+                [_decode(v, dbf_encoding, column_field.name) for v in coded.dictionary.to_pylist()],
                 type=pa.string(),
             )
+            column = pc.take(words, coded.indices)
         else:
             column = pc.utf8_normalize(column, "NFC")
         table = table.set_column(index, column_field.name, column)

@@ -49,6 +49,9 @@ class ImportReport:
     partial: bool = False
     committed: bool = False
     seconds: float = 0.0
+    # Where the time went: reading, checking and staging the rows; the mode's writes into
+    # the layer (its indexes and tile triggers included); the commit (deferred checks).
+    timings: dict[str, float] = field(default_factory=dict)
 
     def reject(self, row: int, reason: str) -> None:
         """Count a rejected row and list it while the list is short."""
@@ -76,6 +79,7 @@ class ImportReport:
         """JSON-ready form (the API's job report)."""
         body = asdict(self)
         body["seconds"] = round(self.seconds, 3)
+        body["timings"] = {k: round(v, 3) for k, v in self.timings.items()}
         return body
 
     def summary(self) -> str:

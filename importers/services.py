@@ -63,7 +63,9 @@ def run_import(params: ImportParams, progress: Progress | None = None) -> Import
                 _import(params, dataset, layer_info, report, progress)
                 if params.dry_run or (report.rejected_count and not params.partial):
                     raise _RollBack
-                report.committed = True
+                committing = time.monotonic()
+            report.committed = True
+            report.timings["commit"] = time.monotonic() - committing
         except _RollBack:
             pass  # a dry run's counts stay: they are what the import would do
         finally:
@@ -78,6 +80,7 @@ def _import(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
+    started = time.monotonic()
     layer = Layer.objects.filter(slug=params.layer).first()
     if params.mode == "create" and layer is not None:
         raise ImportRefused(
@@ -145,9 +148,12 @@ def _import(
                 "{count} features lie outside the city's extent; check the coordinate system."
             ).format(count=outside)
         )
+    report.timings["read_check_stage"] = time.monotonic() - started
     if report.rejected_count and not params.partial:
         return
+    writing = time.monotonic()
     _apply(params, layer, layer_type, schema, fields, columns, report)
+    report.timings["write"] = time.monotonic() - writing
 
 
 def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:

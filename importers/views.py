@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -60,21 +60,27 @@ class UploadSerializer(serializers.Serializer):
     code_field = serializers.CharField(required=False, default="code")
 
 
-JOB_SCHEMA = inline_serializer(
-    "ImportJob",
-    {
-        "id": serializers.UUIDField(),
-        "url": serializers.URLField(),
-        "status": serializers.ChoiceField(JobStatus.choices),
-        "file": serializers.CharField(),
-        "layer": serializers.CharField(),
-        "mode": serializers.CharField(),
-        "progress": serializers.DictField(),
-        "report": serializers.DictField(allow_null=True),
-        "error": serializers.DictField(allow_null=True),
-        "links": serializers.DictField(),
-    },
-)
+class ImportJobSchema(serializers.Serializer):
+    """An import job as the API shows it (documentation only: ``job_json`` builds it)."""
+
+    id = serializers.UUIDField()
+    url = serializers.URLField()
+    status = serializers.ChoiceField(JobStatus.choices)
+    file = serializers.CharField()
+    file_size = serializers.IntegerField()
+    layer = serializers.CharField()
+    mode = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    progress = serializers.DictField(help_text="rows_read, rows_total (-1: unknown), percent")
+    report = serializers.DictField(allow_null=True, help_text="The import report when done.")
+    error = serializers.DictField(allow_null=True, help_text="{detail, code, parameter, hint}")
+    links = serializers.DictField(help_text="The layer's GeoJSON, OGC and TileJSON URLs.")
+
+
+JOB_SCHEMA = ImportJobSchema
 
 
 def job_json(job: ImportJob, request) -> dict:
@@ -123,7 +129,11 @@ class ImportList(APIView):
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: JOB_SCHEMA}, summary="Your import jobs, newest first")
+    @extend_schema(
+        responses={200: ImportJobSchema(many=True)},
+        summary="Your import jobs, newest first",
+        operation_id="imports_list",
+    )
     def get(self, request):
         jobs = _visible_jobs(request.user)[:100]
         return Response([job_json(job, request) for job in jobs])
@@ -197,7 +207,9 @@ class ImportDetail(APIView):
 
     permission_classes = [CanImport]
 
-    @extend_schema(responses={200: JOB_SCHEMA}, summary="An import job")
+    @extend_schema(
+        responses={200: JOB_SCHEMA}, summary="An import job", operation_id="imports_retrieve"
+    )
     def get(self, request, job_id):
         job = _visible_jobs(request.user).filter(pk=job_id).first()
         if job is None:

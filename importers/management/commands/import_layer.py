@@ -1,5 +1,7 @@
 """``manage.py import_layer FILE --layer SLUG``: the importer core from a terminal."""
 
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
         parser.add_argument("--generation", help="Boundary generation (--layer areas).")
         parser.add_argument("--code-field", default="code", help="Area code field (areas).")
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options):
         params = ImportParams(
@@ -75,6 +78,9 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message}{hint}") from exc
         finally:
             bar.close()
-        self.stdout.write(report.summary())
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+        else:
+            self.stdout.write(report.summary())
         if report.rejected_count and not params.partial and not params.dry_run:
             raise CommandError(f"{report.rejected_count} rows rejected; nothing was imported.")
