@@ -313,9 +313,7 @@ class Feature(models.Model):
             models.Index(fields=["layer", "source_key"]),
             # jsonb_path_ops: one entry per value (not per key and value), half the work for
             # a bulk import; the filters only ever ask "contains" (@>).
-            GinIndex(
-                OpClass("attributes", name="jsonb_path_ops"), name="feature_attributes_gin"
-            ),
+            GinIndex(OpClass("attributes", name="jsonb_path_ops"), name="feature_attributes_gin"),
             GinIndex(OpClass("name_search", name="gin_trgm_ops"), name="feature_name_search_trgm"),
         ]
 

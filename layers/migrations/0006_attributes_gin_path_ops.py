@@ -5,18 +5,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('layers', '0005_layer_cluster_attributes'),
+        ("layers", "0005_layer_cluster_attributes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='feature',
-            name='feature_attributes_gin',
+            model_name="feature",
+            name="feature_attributes_gin",
         ),
         migrations.AddIndex(
-            model_name='feature',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('attributes', name='jsonb_path_ops'), name='feature_attributes_gin'),
+            model_name="feature",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass("attributes", name="jsonb_path_ops"),
+                name="feature_attributes_gin",
+            ),
         ),
     ]

@@ -117,7 +117,7 @@ def test_csv_with_a_wkt_column(importer):
 def test_csv_with_longitude_and_latitude_columns(importer):
     report = importer(PLACES_CSV, layer="places", key="geonameid")
     assert (report.imported, report.geometry_type) == (86, "Point")
-    _meta, _fids, geoms, columns = pyogrio.raw.read(PLACES_GEOJSON, return_fids=True)
+    _meta, _fids, geoms, _columns = pyogrio.raw.read(PLACES_GEOJSON, return_fids=True)
     expected = dict(zip((int(i) for i in _fids), shapely.from_wkb(geoms), strict=True))
     stored = {
         int(f.source_key): (f.geom.x, f.geom.y, f.name)
