@@ -21,7 +21,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from importers import encodings
 from importers.errors import ImportRefused, UnreadableFile
 
-BATCH_SIZE = 50_000
+BATCH_SIZE = 20_000  # rows per Arrow batch: bounds memory whatever the file size
 _SAMPLE_ROWS = 2_000
 
 # CSV columns GDAL takes as coordinates or WKT (first match wins, case-insensitive).
