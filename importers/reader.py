@@ -21,6 +21,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from importers import encodings
 from importers.errors import ImportRefused, UnreadableFile
 
+_TEXT_FORMATS = {"geojson", "csv", "kml"}
 BATCH_SIZE = 20_000  # rows per Arrow batch: bounds memory whatever the file size
 _SAMPLE_ROWS = 2_000
 
@@ -116,8 +117,13 @@ def info(dataset: Dataset) -> LayerInfo:
         options = dict(dataset.open_options)
         if dataset.dbf_encoding:
             options["encoding"] = "ISO-8859-1"  # GDAL's own recoding would mangle the names
+        # Bounds cost a whole extra pass over text formats; there the first batch's bounds
+        # stand in for them (importers.services).
         meta = pyogrio.read_info(
-            dataset.path, layer=dataset.layer, force_total_bounds=True, **options
+            dataset.path,
+            layer=dataset.layer,
+            force_total_bounds=dataset.format not in _TEXT_FORMATS,
+            **options,
         )
     except (DataSourceError, DataLayerError) as exc:
         raise UnreadableFile(

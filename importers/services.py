@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import shapely
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -96,7 +98,13 @@ def _import(
             ),
             parameter="layer",
         )
-    bounds = layer_info.bounds
+    fields = _field_choices(params, layer, layer_info)
+    stream = reader.batches(dataset)
+    first = next(stream, None)
+    if first is None:
+        raise ImportRefused(_("'{name}' has no rows.").format(name=dataset.name))
+    sample, _rejected = geometry.parse(first.wkb.copy())
+    bounds = layer_info.bounds or _bounds(sample)
     if bounds and params.swap_xy:
         bounds = (bounds[1], bounds[0], bounds[3], bounds[2])
     source = crs.resolve(layer_info.crs, params.srs, bounds)
@@ -104,15 +112,8 @@ def _import(
     report.notes += source.notes
     transformer = None if source.is_storage else source.transformer()
     extent = city_extent()
-    fields = _field_choices(params, layer, layer_info)
-
-    stream = reader.batches(dataset)
-    first = next(stream, None)
-    if first is None:
-        raise ImportRefused(_("'{name}' has no rows.").format(name=dataset.name))
     if layer is None:
-        sample, _rejected = geometry.parse(first.wkb[:1000])
-        layer_type = geometry.layer_type_for(layer_info.geometry_type, sample)
+        layer_type = geometry.layer_type_for(layer_info.geometry_type, sample[:1000])
     else:
         layer_type = layer.geometry_type
     report.geometry_type = layer_type
@@ -192,6 +193,15 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
         report.imported = writer.insert(layer.pk, columns)
     if params.mode != "create":
         Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+
+
+def _bounds(geoms) -> tuple[float, float, float, float] | None:
+    """The bounds of the first batch's geometries (None when it has none)."""
+    live = geoms[~np.equal(geoms, None)]
+    if not len(live):
+        return None
+    box = shapely.total_bounds(live)
+    return tuple(float(v) for v in box) if np.isfinite(box).all() else None
 
 
 def _chain(first, rest):

@@ -197,3 +197,20 @@ def test_geojson_in_web_mercator_is_transformed(importer, tmp_path):
     first = Feature.objects.get(layer__slug="places", attributes__geonameid=fids[0])
     _az, _baz, metres = GEOD.inv(points[0].x, points[0].y, first.geom.x, first.geom.y)
     assert metres < 0.01 and not math.isnan(metres)
+
+
+def test_geojson_in_metres_without_a_crs_member_is_refused(importer, tmp_path):
+    """GeoJSON means WGS 84; VN-2000 metres in one are an error, found from the first rows."""
+    _fids, points = _places()
+    xs, ys = _official(9210).transform(
+        [p.x for p in points], [p.y for p in points], direction="INVERSE"
+    )
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [x, y]}}
+        for x, y in zip(xs, ys, strict=True)
+    ]
+    path = tmp_path / "metres.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with pytest.raises(InvalidParameter) as refused:
+        importer(path, layer="places")
+    assert "cannot be degrees" in refused.value.message
