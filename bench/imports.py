@@ -4,10 +4,12 @@ next to ``ogr2ogr -f PostgreSQL`` (``PG_USE_COPY=YES``) on the same files in the
 Run with ``.venv/bin/python bench/imports.py`` after ``make run``. The files are made once
 under ``run/bench-imports/`` with a fixed seed: points spread over the current wards (40 %
 within about 9 km of Bến Thành) with a Vietnamese ward name, a category, an integer and a
-date; polygons are small octagons around such points. Later runs reuse them.
+date; polygons are small octagons around such points. Later runs reuse them. The points
+are also imported from GeoJSON (made from the GeoPackage by ogr2ogr, 250 MB), to show the
+memory of a large text file read as a stream.
 
 Each import is a fresh process, timed from start to exit, its peak resident memory read
-from the kernel (``wait4``'s ``ru_maxrss``):
+from the kernel while it runs (VmHWM):
   import_layer   ``manage.py import_layer FILE --layer L`` (all checks on: CRS, geometry
                  validity and repair, outside-the-city flags, name folding, the layer's
                  indexes and the tile triggers of a real layer), into an empty new layer;
@@ -276,6 +278,9 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--polygons", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--no-geojson", dest="geojson", action="store_false", help="Skip the GeoJSON case."
+    )
     parser.add_argument("--drop", action="store_true", help="Remove what the benchmark made.")
     args = parser.parse_args()
     slugs = ["bench-import-points", "bench-import-polygons"]
@@ -295,6 +300,12 @@ def main() -> None:
     print(f"files: {gpkg.stat().st_size / 2**20:.0f} MB GeoPackage, "
           f"{shp.stat().st_size / 2**20:.0f} MB .shp")  # fmt: skip
     run_case("GeoPackage of points", gpkg, slugs[0], tables[0], args.points, args.repeats)
+    if args.geojson:
+        geojson = gpkg.with_suffix(".geojson")
+        if not geojson.exists():
+            subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(geojson), str(gpkg)], check=True)
+        run_case("The same points as GeoJSON (streamed)", geojson, slugs[0], tables[0],
+                 args.points, args.repeats)  # fmt: skip
     run_case("Shapefile of polygons", shp, slugs[1], tables[1], args.polygons, args.repeats)
     _drop(slugs, tables)
 
