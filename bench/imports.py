@@ -94,38 +94,27 @@ def _attributes(count: int, ward: np.ndarray, names: list[str], seed: int) -> di
     }
 
 
+def _write(path: Path, geoms: np.ndarray, seed: int, ward, names, **options) -> None:
+    attrs = _attributes(len(geoms), ward, names, seed=seed)
+    pyogrio.raw.write(
+        path, shapely.to_wkb(geoms), list(attrs.values()), list(attrs), crs="EPSG:4326", **options
+    )
+
+
 def make_points_gpkg(path: Path, count: int) -> None:
     """``count`` points in a GeoPackage (EPSG:4326), once."""
     x, y, ward, names = _random_points(count, seed=7)
-    attrs = _attributes(count, ward, names, seed=7)
-    pyogrio.raw.write(
-        path,
-        shapely.to_wkb(shapely.points(x, y)),
-        list(attrs.values()),
-        list(attrs.keys()),
-        geometry_type="Point",
-        crs="EPSG:4326",
-        driver="GPKG",
-        layer="phan_anh",
-    )
+    _write(path, shapely.points(x, y), 7, ward, names, geometry_type="Point", driver="GPKG",
+           layer="phan_anh")  # fmt: skip
 
 
 def make_polygons_shp(path: Path, count: int) -> None:
     """``count`` octagons (about 30-60 m across) in a UTF-8 Shapefile, once."""
     x, y, ward, names = _random_points(count, seed=11)
-    attrs = _attributes(count, ward, names, seed=11)
     radius = np.random.default_rng(12).uniform(0.00015, 0.0003, count)
     octagons = shapely.buffer(shapely.points(x, y), radius, quad_segs=2)
-    pyogrio.raw.write(
-        path,
-        shapely.to_wkb(octagons),
-        list(attrs.values()),
-        list(attrs.keys()),
-        geometry_type="Polygon",
-        crs="EPSG:4326",
-        driver="ESRI Shapefile",
-        encoding="UTF-8",
-    )
+    _write(path, octagons, 11, ward, names, geometry_type="Polygon", driver="ESRI Shapefile",
+           encoding="UTF-8")  # fmt: skip
 
 
 def _timed(command: list[str], env: dict | None = None) -> tuple[float, int, str]:

@@ -78,7 +78,9 @@ def _assert_within_1m(slug: str, source_epsg: int, raw: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    "epsg", [9210, 9211, 3405, 4756], ids=["TM-3 105-45", "TM-3 106-00", "UTM 48N", "geographic"]
+    "epsg",
+    [9210, 9211, 3405, 3406, 4756],
+    ids=["TM-3 105-45", "TM-3 106-00", "UTM 48N", "UTM 49N", "geographic"],
 )
 def test_vn2000_from_the_prj_lands_within_1m_of_pyproj(importer, tmp_path, epsg):
     path, raw = _write_projected(tmp_path, epsg, f"EPSG:{epsg}")
