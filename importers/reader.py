@@ -8,7 +8,9 @@ stays at one batch whatever the file's size.
 
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -111,35 +113,31 @@ def csv_options(x_field: str | None, y_field: str | None, wkt_field: str | None)
     }
 
 
-def info(dataset: Dataset) -> LayerInfo:
-    """Layer name, CRS, feature count, bounds and fields, read without the features."""
-    try:
+def _info(dataset: Dataset, meta: dict) -> LayerInfo:
+    """What the open stream says of the layer, with count and bounds where they are cheap.
+
+    GDAL parses a GeoJSON, CSV or KML file whole to open it; counting its features or
+    finding its bounds would be one more pass, so there the count is unknown (-1) and the
+    first batch's bounds stand in for the file's (``importers.services``).
+    """
+    count, bounds = -1, None
+    if dataset.format not in _TEXT_FORMATS:
         options = dict(dataset.open_options)
         if dataset.dbf_encoding:
-            options["encoding"] = "ISO-8859-1"  # GDAL's own recoding would mangle the names
-        # Bounds cost a whole extra pass over text formats; there the first batch's bounds
-        # stand in for them (importers.services).
-        meta = pyogrio.read_info(
-            dataset.path,
-            layer=dataset.layer,
-            force_total_bounds=dataset.format not in _TEXT_FORMATS,
-            **options,
+            options["encoding"] = "ISO-8859-1"
+        summary = pyogrio.read_info(
+            dataset.path, layer=dataset.layer, force_total_bounds=True, **options
         )
-    except (DataSourceError, DataLayerError) as exc:
-        raise UnreadableFile(
-            _("GDAL cannot read '{name}': {error}").format(
-                name=dataset.name, error=_clean(exc, dataset)
-            )
-        ) from exc
-    bounds = meta.get("total_bounds")
-    if bounds is not None and not all(np.isfinite(bounds)):
-        bounds = None
+        count = int(summary.get("features", -1))
+        found = summary.get("total_bounds")
+        if found is not None and all(np.isfinite(found)):
+            bounds = tuple(float(v) for v in found)
     return LayerInfo(
-        layer=meta.get("layer_name") or dataset.layer or "",
+        layer=dataset.layer or Path(dataset.name).stem,
         crs=meta.get("crs"),
-        count=int(meta.get("features", -1)),
-        bounds=tuple(float(v) for v in bounds) if bounds is not None else None,
-        fields=[_field_name(str(f), dataset.dbf_encoding) for f in meta["fields"]],
+        count=count,
+        bounds=bounds,
+        fields=[_field_name(str(f), _legacy(dataset)) for f in meta["fields"]],
         ogr_types=list(meta.get("ogr_types", [])),
         geometry_type=meta.get("geometry_type") or "Unknown",
     )
@@ -164,8 +162,12 @@ def sample_dbf_text(dataset: Dataset) -> list[bytes]:
     return samples
 
 
-def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
-    """The layer's rows in batches; text decoded to NFC, geometry left as WKB."""
+@contextmanager
+def open_layer(
+    dataset: Dataset, batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[LayerInfo, Iterator[Batch]]]:
+    """The layer's description and its rows in batches (text decoded to NFC, geometry as
+    WKB), from one opening of the file."""
     kwargs = dict(dataset.open_options)
     python_decodes = _python_decodes(dataset)
     if dataset.dbf_encoding:
@@ -178,20 +180,31 @@ def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
             batch_size=batch_size,
             datetime_as_string=True,
             **kwargs,
-        ) as (meta, reader):
-            geometry_name = meta["geometry_name"] or "wkb_geometry"
-            row = 1
-            for record_batch in reader:
-                table = pa.Table.from_batches([record_batch])
-                if geometry_name in table.column_names:
-                    wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
-                    table = table.drop_columns([geometry_name])
-                else:
-                    wkb = np.full(table.num_rows, None, dtype=object)
-                encoding = dataset.dbf_encoding if python_decodes else None
-                yield Batch(row, wkb, _decode_text(table, encoding))
-                row += table.num_rows
+        ) as (meta, stream):
+            encoding = dataset.dbf_encoding if python_decodes else None
+            yield _info(dataset, meta), _batches(dataset, meta, stream, encoding)
     except (DataSourceError, DataLayerError) as exc:
+        raise UnreadableFile(
+            _("GDAL cannot read '{name}': {error}").format(
+                name=dataset.name, error=_clean(exc, dataset)
+            )
+        ) from exc
+
+
+def _batches(dataset: Dataset, meta: dict, stream, encoding: str | None) -> Iterator[Batch]:
+    geometry_name = meta["geometry_name"] or "wkb_geometry"
+    row = 1
+    try:
+        for record_batch in stream:
+            table = pa.Table.from_batches([record_batch])
+            if geometry_name in table.column_names:
+                wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
+                table = table.drop_columns([geometry_name])
+            else:
+                wkb = np.full(table.num_rows, None, dtype=object)
+            yield Batch(row, wkb, _decode_text(table, encoding))
+            row += table.num_rows
+    except (DataSourceError, DataLayerError, OSError) as exc:
         raise UnreadableFile(
             _("GDAL cannot read '{name}': {error}").format(
                 name=dataset.name, error=_clean(exc, dataset)
@@ -202,6 +215,11 @@ def batches(dataset: Dataset, batch_size: int = BATCH_SIZE) -> Iterator[Batch]:
 def _python_decodes(dataset: Dataset) -> bool:
     """Whether the .dbf text is decoded here (legacy encodings) rather than by GDAL (UTF-8)."""
     return bool(dataset.dbf_encoding) and dataset.dbf_encoding != "utf-8"
+
+
+def _legacy(dataset: Dataset) -> str | None:
+    """The encoding this module decodes the .dbf from, or None when GDAL already did."""
+    return dataset.dbf_encoding if _python_decodes(dataset) else None
 
 
 def _field_name(name: str, dbf_encoding: str | None) -> str:

@@ -56,13 +56,12 @@ def run_import(params: ImportParams, progress: Progress | None = None) -> Import
     )
     with tempfile.TemporaryDirectory(prefix="commonmap-import-") as tmp:
         dataset = sources.open_dataset(params, Path(tmp))
-        layer_info = reader.info(dataset)
         report.format = dataset.format
-        report.source_layer = layer_info.layer
         report.encoding = dataset.encoding_note
         try:
-            with transaction.atomic():
-                _import(params, dataset, layer_info, report, progress)
+            with reader.open_layer(dataset) as (layer_info, stream), transaction.atomic():
+                report.source_layer = layer_info.layer
+                _import(params, dataset, layer_info, stream, report, progress)
                 if params.dry_run or (report.rejected_count and not params.partial):
                     raise _RollBack
                 committing = time.monotonic()
@@ -79,6 +78,7 @@ def _import(
     params: ImportParams,
     dataset: reader.Dataset,
     layer_info: reader.LayerInfo,
+    stream,
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
@@ -99,7 +99,6 @@ def _import(
             parameter="layer",
         )
     fields = _field_choices(params, layer, layer_info)
-    stream = reader.batches(dataset)
     first = next(stream, None)
     if first is None:
         raise ImportRefused(_("'{name}' has no rows.").format(name=dataset.name))

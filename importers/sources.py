@@ -56,15 +56,11 @@ def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
     if fmt == "csv":
         dataset.open_options = reader.csv_options(params.x_field, params.y_field, params.wkt_field)
         _csv_to_utf8(dataset, params, workdir)
-    dataset.layer = reader.choose_layer(dataset.path, name, _source_layer(params, fmt))
+    if fmt in ("gpkg", "kml"):  # the formats that hold several layers
+        dataset.layer = reader.choose_layer(dataset.path, name, params.source_layer)
     if fmt == "shp":
         _dbf_encoding(dataset, params)
     return dataset
-
-
-def _source_layer(params: ImportParams, fmt: str) -> str | None:
-    # In a zip, --source-layer may name the file; inside a GeoPackage it names the layer.
-    return params.source_layer if fmt in ("gpkg", "kml") else None
 
 
 def _pick(files: list[Path], params: ImportParams) -> Path:
