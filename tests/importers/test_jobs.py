@@ -78,3 +78,13 @@ def test_a_failed_job_keeps_its_error_and_removes_the_upload(user, tmp_path):
     assert finished.error["code"] == "import_refused"
     assert "There is no layer places to append" in finished.error["detail"]
     assert not (tmp_path / "uploads" / str(job.pk)).exists()
+
+
+def test_jobs_are_listed_read_only_in_the_admin(user, client):
+    job = _queue(user)
+    admin = User.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    listing = client.get("/admin/importers/importjob/")
+    assert listing.status_code == 200
+    assert job.file_name in listing.content.decode()
+    assert client.get("/admin/importers/importjob/add/").status_code == 403
