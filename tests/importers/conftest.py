@@ -1,4 +1,4 @@
-"""Shared helpers of the importer tests: real files from ../shared/data and one runner."""
+"""Shared helpers of the importer tests: real files (copies of ../shared/data) and one runner."""
 
 from pathlib import Path
 
@@ -7,7 +7,8 @@ import pytest
 from importers.params import ImportParams
 from importers.services import run_import
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+# Copies of ../shared/data (a clean clone has no ../shared): tests/data/README.md.
+SHARED = Path(__file__).resolve().parents[1] / "data" / "shared"
 PROVINCES_SHP = SHARED / "derived" / "shp_wgs84" / "ne_vnm_admin1.shp"
 PROVINCES_GPKG = SHARED / "derived" / "ne_vnm_admin1.gpkg"
 PROVINCES_KML = SHARED / "derived" / "ne_vnm_admin1.kml"

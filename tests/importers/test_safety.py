@@ -27,7 +27,7 @@ from importers.safety import (
     sniff,
 )
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "shared"  # copies of ../shared/data
 GPKG = DATA / "derived" / "ne_vnm_admin1.gpkg"
 KML = DATA / "derived" / "ne_vnm_admin1.kml"
 SHP = DATA / "derived" / "shp_wgs84" / "ne_vnm_admin1.shp"
