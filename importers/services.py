@@ -179,8 +179,9 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
             ) from exc
     else:
         layer = Layer.objects.select_for_update().get(pk=layer.pk)
-        layer.attribute_schema = schema
-        layer.save(update_fields=["attribute_schema", "updated_at"])
+        if layer.attribute_schema != schema:
+            layer.attribute_schema = schema
+            layer.save(update_fields=["attribute_schema", "updated_at"])
     staged = writer.staged_count()
     if params.mode == "replace":
         report.deleted = writer.delete_all(layer.pk)
@@ -190,7 +191,8 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
         report.unchanged = staged - report.updated - report.imported
     else:
         report.imported = writer.insert(layer.pk, columns)
-    if params.mode != "create":
+    changed = report.imported or report.updated or report.deleted
+    if params.mode != "create" and changed:  # an import that changed nothing leaves no trace
         Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from importers.params import ImportParams
 from importers.services import run_import
@@ -57,3 +58,11 @@ def markets_csv(tmp_path) -> Path:
             ["3", "Chợ Tân Định", "POINT (106.6903 10.7893)"],
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The core has no request to take a language from: the tests assert English messages
+    (the site's default is Vietnamese; tests/importers/test_jobs.py checks that side)."""
+    with translation.override("en"):
+        yield

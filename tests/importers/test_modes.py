@@ -73,8 +73,10 @@ def test_upsert_twice_changes_nothing_the_second_time(importer):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tiles_tiledirty")
         dirty_before = cursor.fetchone()[0]
+    stamp = Layer.objects.get(slug="places").updated_at
     report = importer(PLACES_CSV, layer="places", mode="upsert", key="geonameid")
     assert (report.imported, report.updated, report.unchanged) == (0, 0, 86)
+    assert Layer.objects.get(slug="places").updated_at == stamp
     after = {
         f.pk: (f.geom.wkb.tobytes(), f.attributes, f.name)
         for f in Feature.objects.filter(layer__slug="places")
