@@ -53,10 +53,24 @@ class PayloadTooLarge(CommonMapError):
     code = "too_large"
 
 
+class Forbidden(CommonMapError):
+    """The caller is known and may see the thing, but may not do this to it."""
+
+    code = "forbidden"
+
+
+class Conflict(CommonMapError):
+    """The request is valid, but not in the thing's present state (a workflow step)."""
+
+    code = "conflict"
+
+
 STATUS_FOR = {
     InvalidParameter: HTTPStatus.BAD_REQUEST,
     NotFound: HTTPStatus.NOT_FOUND,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    Forbidden: HTTPStatus.FORBIDDEN,
+    Conflict: HTTPStatus.CONFLICT,
 }
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "layers",
     "tiles",
     "importers",
+    "feedback",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,178 @@
+"""Feedback items, their categories, their timeline, and who may act on them.
+
+A resident's report is a ``FeedbackItem``: a public tracking code, a category from the
+managed catalogue, a point (exact, seen by staff; coarsened for the public per category),
+the ward that must solve it (from the location, under the current boundary generation), and
+the reporter's contact details, which never leave the staff side. Every change of status is
+a ``FeedbackEvent``: the timeline the resident follows.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import AdministrativeArea
+
+
+class FeedbackCategory(models.Model):
+    """A kind of problem residents report, with its deadline and public precision."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_vi = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    deadline_hours = models.PositiveIntegerField(
+        help_text=_("Hours the ward has to resolve an item of this category.")
+    )
+    public_precision_m = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Public outputs snap the location to a grid of this many metres (0: exact)."),
+    )
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name_plural = "feedback categories"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Channel(models.TextChoices):
+    """How the item reached the city."""
+
+    APP = "app", _("App")
+    WEB = "web", _("Web")
+    HOTLINE = "hotline", _("Hotline 1022")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    """Where an item is in its workflow (``feedback.workflow`` holds the transitions)."""
+
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+
+
+class FeedbackItem(models.Model):
+    """One report: what, where, which ward, where it is in the workflow, and who sent it."""
+
+    tracking_code = models.CharField(max_length=16, unique=True, editable=False)
+    category = models.ForeignKey(FeedbackCategory, on_delete=models.PROTECT, related_name="items")
+    description = models.TextField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    geom = models.PointField(srid=4326, spatial_index=True, help_text=_("The exact location."))
+    address_text = models.CharField(max_length=500, blank=True)
+    ward = models.ForeignKey(AdministrativeArea, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    rejection_reason = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
+    )
+    # Private: never in a public API, tile or export.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_items",
+    )
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_phone = models.CharField(max_length=40, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deadline_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["ward", "status"]),
+            models.Index(fields=["category", "status"]),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
+                name="feedback_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class FeedbackEvent(models.Model):
+    """One step of an item's timeline: who moved it, when, from what to what, and why."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_status} → {self.to_status}"
+
+
+class Role(models.TextChoices):
+    """Who someone is to the feedback workflow (``feedback.workflow`` says what each may do)."""
+
+    RESIDENT = "resident", _("Resident")
+    OPERATOR = "operator", _("Hotline operator")
+    WARD_STAFF = "ward_staff", _("Ward staff")
+    CITY_STAFF = "city_staff", _("District/city staff")
+    LEADER = "leader", _("Leader (read-only)")
+    ADMIN = "admin", _("Administrator")
+
+
+class StaffMembership(models.Model):
+    """A staff role held by a user; ward staff hold it for one ward (by its official code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    ward_code = models.CharField(
+        max_length=10, blank=True, help_text=_("For ward staff: the ward's official code.")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "ward_code"], name="one_membership"),
+            models.CheckConstraint(
+                condition=~models.Q(role="ward_staff") | ~models.Q(ward_code=""),
+                name="ward_staff_has_a_ward",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role} {self.ward_code}".strip()
