@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.utils import translation
 
 from feedback.intake import Submission, submit
 from feedback.models import Role, StaffMembership
@@ -83,3 +84,10 @@ def item(wards, actors):
         ),
         actors["resident"],
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The workflow has no request to take a language from; the tests assert English."""
+    with translation.override("en"):
+        yield
