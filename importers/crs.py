@@ -9,7 +9,6 @@ the report says what they look like and the import waits for ``--srs``.
 """
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,7 +17,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geoportal.errors import InvalidParameter
-from layers.crs import VN2000_TOWGS84
+from layers.crs import with_official_shift
 
 STORAGE_SRID = 4326
 
@@ -83,18 +82,9 @@ def is_vn2000(crs: CRS) -> bool:
 
 def bind_vn2000(crs: CRS) -> tuple[CRS, str]:
     """The CRS tied to a datum shift, and which one: the file's own or EPSG:6960."""
-    source = crs.source_crs if crs.is_bound else crs
     if crs.is_bound:
         return crs, _("the file's own TOWGS84 datum shift")
-    with warnings.catch_warnings():
-        # The PROJ string drops only names and the datum shift, which is put back here.
-        warnings.simplefilter("ignore", UserWarning)
-        definition = source.to_proj4()
-    definition = re.sub(r"\s*\+towgs84=\S+", "", definition)
-    return (
-        CRS.from_proj4(f"{definition} +towgs84={VN2000_TOWGS84}"),
-        _("the official VN-2000 datum shift (EPSG:6960)"),
-    )
+    return with_official_shift(crs), _("the official VN-2000 datum shift (EPSG:6960)")
 
 
 def describe(crs: CRS) -> str:

@@ -11,6 +11,7 @@ its own, about 0.8 m away from the official answer; the project always uses EPSG
 (migration 0004 writes it into PostGIS; ``vn2000_transformer`` does the same in pyproj).
 """
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -84,16 +85,22 @@ def parse_crs(raw: str | None, parameter: str = "crs") -> OutputCrs:
     return _BY_URI[uri]
 
 
+def with_official_shift(crs: CRS) -> CRS:
+    """A VN-2000 CRS (projected or geographic) bound to the official shift EPSG:6960."""
+    with warnings.catch_warnings():
+        # The PROJ string loses only names and the datum shift, which is put back here.
+        warnings.simplefilter("ignore", UserWarning)
+        definition = crs.to_proj4()
+    definition = re.sub(r"\s*\+towgs84=\S+", "", definition)
+    return CRS.from_proj4(f"{definition} +towgs84={VN2000_TOWGS84}")
+
+
 def vn2000_crs(epsg: int) -> CRS:
     """A VN-2000-based EPSG CRS bound to the official datum shift (EPSG:6960)."""
     crs = CRS.from_epsg(epsg)
     if crs.geodetic_crs is None or crs.geodetic_crs.to_epsg() != 4756:
         return crs
-    with warnings.catch_warnings():
-        # The PROJ string loses only names and the datum shift, which is put back here.
-        warnings.simplefilter("ignore", UserWarning)
-        definition = crs.to_proj4()
-    return CRS.from_proj4(f"{definition} +towgs84={VN2000_TOWGS84}")
+    return with_official_shift(crs)
 
 
 def vn2000_transformer(source_epsg: int, target_epsg: int) -> Transformer:
