@@ -6,9 +6,11 @@ refused with the reason. Each item gets a tracking code a resident can read out 
 phone: Crockford's base 32 (no I, L, O, U), 40 random bits, in two groups.
 """
 
+import hashlib
+import json
 import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
@@ -16,9 +18,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Channel, FeedbackCategory, FeedbackEvent, FeedbackItem, Status
+from feedback import places
+from feedback.models import (
+    Channel,
+    FeedbackCategory,
+    FeedbackEvent,
+    FeedbackItem,
+    FeedbackPhoto,
+    IdempotencyRecord,
+    Role,
+    Status,
+)
 from feedback.workflow import Actor
-from geoportal.errors import InvalidParameter
+from geoportal.errors import InvalidParameter, Unprocessable
 from layers.facilities import ward_for_point
 from layers.names import normalise_name
 
@@ -33,19 +45,40 @@ class OutsideCity(InvalidParameter):
     code = "outside_city"
 
 
+class AmbiguousAddress(InvalidParameter):
+    """The address names several places; the candidates go back to the operator."""
+
+    code = "ambiguous_address"
+
+
+class AddressNotFound(InvalidParameter):
+    """No ward or facility matches the address."""
+
+    code = "address_not_found"
+
+
 @dataclass
 class Submission:
-    """What a resident (or an operator for them) reports."""
+    """What a resident (or an operator for them) reports: a point, or an address to resolve."""
 
     category: str
     description: str
     channel: str
-    lon: float
-    lat: float
+    lon: float | None = None
+    lat: float | None = None
     address_text: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_email: str = ""
+    photos: tuple = field(default=())  # feedback.photos.CleanPhoto, already vetted
+    api_key: object | None = None  # the service account that sent it
+
+    def fingerprint(self) -> str:
+        """A hash of what was reported: the same key must come with the same report."""
+        content = asdict(self)
+        content.pop("api_key")
+        content["photos"] = [photo.sha256 for photo in self.photos]
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def new_tracking_code() -> str:
@@ -64,7 +97,8 @@ def normalise_code(text: str) -> str:
 
 
 def submit(submission: Submission, actor: Actor) -> FeedbackItem:
-    """Create the item: category checked, ward found from the point, timeline started."""
+    """Create the item: category checked, the point (given, or resolved from the address),
+    the ward found from the point, photos stored, timeline started."""
     category = FeedbackCategory.objects.filter(code=submission.category, is_active=True).first()
     if category is None:
         raise InvalidParameter(
@@ -86,16 +120,15 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
             _("The description is over {limit} characters.").format(limit=MAX_DESCRIPTION),
             parameter="description",
         )
-    if not all(math.isfinite(v) for v in (submission.lon, submission.lat)):
-        raise InvalidParameter(_("The location needs finite numbers."), parameter="location")
-    point = Point(submission.lon, submission.lat, srid=4326)
+    lon, lat = _location(submission)
+    point = Point(lon, lat, srid=4326)
     ward = ward_for_point(point)
     if ward is None:
         raise OutsideCity(
             _(
                 "The location ({lon:.6f}, {lat:.6f}) is outside every ward of the city; "
                 "feedback can only be sent for places in the city."
-            ).format(lon=submission.lon, lat=submission.lat),
+            ).format(lon=lon, lat=lat),
             parameter="location",
         )
     now = timezone.now()
@@ -110,12 +143,27 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
                     geom=point,
                     address_text=normalise_name(submission.address_text),
                     ward=ward,
-                    reporter=actor.user if actor.role == "resident" else None,
+                    reporter=actor.user if actor.role == Role.RESIDENT else None,
                     reporter_name=normalise_name(submission.reporter_name),
                     reporter_phone=submission.reporter_phone.strip(),
                     reporter_email=submission.reporter_email.strip(),
+                    api_key=submission.api_key,
                     deadline_at=now + timedelta(hours=category.deadline_hours),
                 )
+                FeedbackPhoto.objects.bulk_create(
+                    FeedbackPhoto(
+                        item=item,
+                        position=position,
+                        content_type=photo.content_type,
+                        data=photo.data,
+                        width=photo.width,
+                        height=photo.height,
+                        size=photo.size,
+                        sha256=photo.sha256,
+                    )
+                    for position, photo in enumerate(submission.photos, start=1)
+                )
+                item.refresh_from_db(fields=["public_geom"])  # set by the database
                 FeedbackEvent.objects.create(
                     item=item,
                     actor=actor.user,
@@ -127,3 +175,90 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
         except IntegrityError:  # a tracking code already taken: draw again
             continue
     raise RuntimeError("no free tracking code after 5 draws")
+
+
+def _location(submission: Submission) -> tuple[float, float]:
+    """The point given, or the one place the address names (AmbiguousAddress with the
+    candidates when it names several, AddressNotFound when none)."""
+    given = (submission.lon, submission.lat)
+    if given != (None, None):
+        if None in given or not all(isinstance(v, int | float) and math.isfinite(v) for v in given):
+            raise InvalidParameter(
+                _("The location needs both lon and lat, as finite numbers."),
+                parameter="location",
+            )
+        return float(submission.lon), float(submission.lat)
+    if not submission.address_text.strip():
+        raise InvalidParameter(
+            _("Give the location (lon and lat) or an address to find it."), parameter="location"
+        )
+    found = places.resolve(submission.address_text)
+    if found.status == "ambiguous":
+        raise AmbiguousAddress(
+            _("'{address}' matches {count} places; choose one and send its location.").format(
+                address=submission.address_text.strip(), count=len(found.candidates)
+            ),
+            parameter="address",
+            extra={"candidates": [place.as_dict() for place in found.candidates]},
+        )
+    if found.place is None:
+        raise AddressNotFound(
+            _("No ward or public place in the city matches '{address}'.").format(
+                address=submission.address_text.strip()
+            ),
+            parameter="address",
+            hint=_("Name the ward (old names work too) or a nearby landmark, or pick the point."),
+        )
+    return found.place.lon, found.place.lat
+
+
+def submit_once(
+    submission: Submission, actor: Actor, *, scope: str, key: str | None
+) -> tuple[FeedbackItem, bool]:
+    """Submit, once per ``Idempotency-Key``: (item, created). The same key from the same
+    caller returns the item it created, even when two tries race (the unique key makes the
+    second wait for the first, then find its item); the same key with a different report
+    is refused (422)."""
+    if not key:
+        return submit(submission, actor), True
+    check_key(key)
+    fingerprint = submission.fingerprint()
+    replayed = _replay(scope, key, fingerprint)
+    if replayed is not None:
+        return replayed, False
+    try:
+        with transaction.atomic():
+            item = submit(submission, actor)
+            IdempotencyRecord.objects.create(
+                scope=scope, key=key, fingerprint=fingerprint, item=item
+            )
+            return item, True
+    except IntegrityError:
+        replayed = _replay(scope, key, fingerprint)
+        if replayed is None:
+            raise
+        return replayed, False
+
+
+def check_key(key: str) -> None:
+    """An ``Idempotency-Key`` is 1 to 200 printable ASCII characters (a UUID is typical)."""
+    if not 0 < len(key) <= 200 or not all(32 < ord(ch) < 127 for ch in key):
+        raise InvalidParameter(
+            _("An Idempotency-Key is 1 to 200 printable ASCII characters, such as a UUID."),
+            parameter="Idempotency-Key",
+        )
+
+
+def _replay(scope: str, key: str, fingerprint: str) -> FeedbackItem | None:
+    record = IdempotencyRecord.objects.select_related("item").filter(scope=scope, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise Unprocessable(
+            _(
+                "This Idempotency-Key was already used for a different report; "
+                "use a new key for a new report."
+            ),
+            parameter="Idempotency-Key",
+        )
+    return record.item

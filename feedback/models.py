@@ -73,6 +73,13 @@ class FeedbackItem(models.Model):
     description = models.TextField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     geom = models.PointField(srid=4326, spatial_index=True, help_text=_("The exact location."))
+    # Set by the database (migration 0004) from geom and the category's precision.
+    public_geom = models.PointField(
+        srid=4326,
+        null=True,
+        editable=False,
+        help_text=_("The location shown publicly: snapped to the category's grid."),
+    )
     address_text = models.CharField(max_length=500, blank=True)
     ward = models.ForeignKey(AdministrativeArea, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
@@ -91,6 +98,14 @@ class FeedbackItem(models.Model):
     reporter_name = models.CharField(max_length=200, blank=True)
     reporter_phone = models.CharField(max_length=40, blank=True)
     reporter_email = models.EmailField(blank=True)
+    api_key = models.ForeignKey(
+        "apikeys.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The service account that sent it (Open311 or the API), if any."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deadline_at = models.DateTimeField()
@@ -176,3 +191,56 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.role} {self.ward_code}".strip()
+
+
+class FeedbackPhoto(models.Model):
+    """A photo of an item, stored as re-encoded without any metadata (no EXIF, no GPS)."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=40)
+    data = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="photo_position_once"),
+        ]
+
+
+class IdempotencyRecord(models.Model):
+    """A submission's ``Idempotency-Key``: the same key from the same caller gets the same item.
+
+    ``scope`` is who asked (a user, a service account, or anonymous); ``fingerprint`` is a
+    hash of the request, so that a key reused for a different report is refused.
+    """
+
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once"),
+        ]
+
+
+class RateWindow(models.Model):
+    """Hits of one client in one fixed window (anonymous submissions), shared by all workers."""
+
+    bucket = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "window_start"], name="rate_window_once"),
+        ]
+        indexes = [models.Index(fields=["window_start"])]

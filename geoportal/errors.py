@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 
 class CommonMapError(Exception):
@@ -19,11 +18,21 @@ class CommonMapError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, parameter: str | None = None, hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        parameter: str | None = None,
+        hint: str | None = None,
+        extra: dict | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.parameter = parameter
         self.hint = hint
+        self.extra = extra or {}  # more fields of the body (e.g. the candidates of a search)
+        self.headers = headers or {}  # response headers (e.g. Retry-After)
 
     def as_dict(self) -> dict:
         """The JSON body for this error."""
@@ -32,7 +41,7 @@ class CommonMapError(Exception):
             body["parameter"] = self.parameter
         if self.hint:
             body["hint"] = self.hint
-        return body
+        return {**body, **self.extra}
 
 
 class InvalidParameter(CommonMapError):
@@ -53,6 +62,12 @@ class PayloadTooLarge(CommonMapError):
     code = "too_large"
 
 
+class NotAuthenticated(CommonMapError):
+    """The request needs an account (or a key) and came without one."""
+
+    code = "not_authenticated"
+
+
 class Forbidden(CommonMapError):
     """The caller is known and may see the thing, but may not do this to it."""
 
@@ -65,12 +80,35 @@ class Conflict(CommonMapError):
     code = "conflict"
 
 
+class Unprocessable(CommonMapError):
+    """The request is well formed but cannot be honoured as it stands (e.g. an
+    ``Idempotency-Key`` reused for a different request)."""
+
+    code = "unprocessable"
+
+
+class MethodNotAllowed(CommonMapError):
+    """An HTTP method the endpoint does not have."""
+
+    code = "method_not_allowed"
+
+
+class TooManyRequests(CommonMapError):
+    """The caller sent too many requests; ``Retry-After`` says when to try again."""
+
+    code = "too_many_requests"
+
+
 STATUS_FOR = {
     InvalidParameter: HTTPStatus.BAD_REQUEST,
     NotFound: HTTPStatus.NOT_FOUND,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    NotAuthenticated: HTTPStatus.UNAUTHORIZED,
     Forbidden: HTTPStatus.FORBIDDEN,
     Conflict: HTTPStatus.CONFLICT,
+    Unprocessable: HTTPStatus.UNPROCESSABLE_ENTITY,
+    TooManyRequests: HTTPStatus.TOO_MANY_REQUESTS,
+    MethodNotAllowed: HTTPStatus.METHOD_NOT_ALLOWED,
 }
 
 
@@ -84,8 +122,12 @@ def status_for(exc: CommonMapError) -> int:
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF exception handler: domain errors through the table, DRF's own with a code."""
+    # Imported here: rest_framework.views loads the authentication classes, and
+    # apikeys' class raises errors defined in this module.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, CommonMapError):
-        return Response(exc.as_dict(), status=status_for(exc))
+        return Response(exc.as_dict(), status=status_for(exc), headers=exc.headers)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     if isinstance(exc, drf_exceptions.ValidationError) and isinstance(exc.detail, dict):
@@ -117,8 +159,11 @@ def json_errors(view):
         try:
             return view(request, *args, **kwargs)
         except CommonMapError as exc:
-            return JsonResponse(
+            response = JsonResponse(
                 exc.as_dict(), status=status_for(exc), json_dumps_params={"ensure_ascii": False}
             )
+            for name, value in exc.headers.items():
+                response[name] = value
+            return response
 
     return wrapped

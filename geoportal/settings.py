@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "layers",
     "tiles",
     "importers",
+    "apikeys",
     "feedback",
 ]
 
@@ -148,6 +149,11 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "geoportal.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+        "apikeys.keys.ApiKeyAuthentication",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -179,6 +185,11 @@ COMMONMAP = {
     "IMPORT_MAX_ENTRIES": env_int("COMMONMAP_IMPORT_MAX_ENTRIES", 1000),
     "IMPORT_MAX_RATIO": env_int("COMMONMAP_IMPORT_MAX_RATIO", 100),
     "IMPORT_DIR": env_str("COMMONMAP_IMPORT_DIR", str(BASE_DIR / "run" / "imports")),
+    # Feedback: anonymous submissions per client address (0: no limit), photos, duplicates.
+    "FEEDBACK_ANON_PER_MINUTE": env_int("COMMONMAP_FEEDBACK_ANON_PER_MINUTE", 5),
+    "FEEDBACK_ANON_PER_HOUR": env_int("COMMONMAP_FEEDBACK_ANON_PER_HOUR", 30),
+    "FEEDBACK_PHOTO_MAX_BYTES": env_int("COMMONMAP_FEEDBACK_PHOTO_MAX_BYTES", 10 << 20),
+    "FEEDBACK_DUPLICATE_RADIUS_M": env_int("COMMONMAP_FEEDBACK_DUPLICATE_RADIUS_M", 50),
 }
 
 LOGGING = {

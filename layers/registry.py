@@ -317,12 +317,16 @@ def imported_spec(layer: Layer) -> LayerSpec:
     )
 
 
-BUILTIN_SLUGS = ("areas", "facilities")
+BUILTIN_SLUGS = ("areas", "facilities", "feedback")
 
 
 @lru_cache(maxsize=32)
 def _builtins_for(language: str | None, today: date) -> tuple[LayerSpec, ...]:
-    return (areas_spec(today), facilities_spec())
+    # The feedback app declares its public layer (feedback/public.py); imported here, late,
+    # because that app builds on this one.
+    from feedback.public import feedback_spec
+
+    return (areas_spec(today), facilities_spec(), feedback_spec())
 
 
 def _builtins() -> list[LayerSpec]:

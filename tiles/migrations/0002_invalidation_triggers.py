@@ -61,9 +61,9 @@ WHOLE_TABLES = [
 ]
 
 
-def _row_trigger_sql(table: str, slug: str, join: str) -> str:
+def _row_trigger_sql(table: str, slug: str, join: str, geom: str = "r.geom") -> str:
     function = f"tiles_forget_{table}"
-    select = "SELECT {slug}, r.geom FROM {rows} AS r {join}"
+    select = f"SELECT {{slug}}, {geom} FROM {{rows}} AS r {{join}}"
     body = f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

@@ -1,0 +1,60 @@
+"""Possible duplicates: open items of the same category near a point.
+
+Offered to the resident before and after submitting ("someone already reported this
+light"), and to staff, who may merge an item into another (``workflow.transition`` to
+"merged"). Only public fields leave here, and the distance is measured to the item's public
+(coarsened) location and rounded to 10 m, so the offer reveals no exact point.
+"""
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from feedback.models import OPEN_STATUSES
+
+NEARBY_SQL = """
+SELECT t.tracking_code, t.status, c.code, t.description, t.created_at,
+       round(ST_Distance(t.public_geom::geography, p.g::geography) / 10) * 10 AS metres
+FROM feedback_feedbackitem AS t
+JOIN feedback_feedbackcategory AS c ON c.id = t.category_id,
+     (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) AS p
+WHERE c.code = %(category)s AND t.status = ANY (%(open)s::text[])
+  AND t.tracking_code <> %(exclude)s
+  AND t.geom && ST_Expand(p.g, %(degrees)s)
+  AND ST_DWithin(t.geom::geography, p.g::geography, %(radius)s)
+ORDER BY ST_Distance(t.geom::geography, p.g::geography), t.created_at
+LIMIT %(limit)s
+"""
+
+SNIPPET = 200
+
+
+def nearby_open(
+    category: str, point: Point, *, exclude: str = "", limit: int = 5, radius_m: int | None = None
+) -> list[dict]:
+    """Open items of ``category`` within the radius of ``point``, nearest first."""
+    radius = radius_m or settings.COMMONMAP["FEEDBACK_DUPLICATE_RADIUS_M"]
+    params = {
+        "lon": point.x,
+        "lat": point.y,
+        "category": category,
+        "open": list(OPEN_STATUSES),
+        "exclude": exclude,
+        "degrees": radius / 100_000,  # a degree is over 100 km at the city's latitude
+        "radius": radius,
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(NEARBY_SQL, params)
+        rows = cursor.fetchall()
+    return [
+        {
+            "tracking_code": code,
+            "status": status,
+            "category": category_code,
+            "description": text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…",
+            "created_at": created,
+            "distance_m": int(metres),
+        }
+        for code, status, category_code, text, created, metres in rows
+    ]

@@ -1,0 +1,317 @@
+"""Open311 GeoReport v2 at /open311/v2/: existing Open311 clients and aggregators work unchanged.
+
+- ``services.{fmt}``: the feedback categories (service_code is the category code);
+- ``services/{code}.{fmt}``: a service definition (no extra attributes);
+- ``requests.{fmt}``: GET lists public requests (``service_request_id``, ``service_code``,
+  ``start_date``, ``end_date``, ``status``; by default the last 90 days, at most 1000); POST
+  files one with ``api_key`` (a key with the ``open311`` scope), ``service_code``,
+  ``description`` and ``lat``/``long`` or ``address_string``; ``Idempotency-Key`` works as
+  in the REST API, and the key doubles as the token;
+- ``requests/{id}.{fmt}`` and ``tokens/{token}.{fmt}``.
+
+Every answer is public: the location is the coarsened one, no reporter details, no address
+text. ``service_request_id`` is the tracking code.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions as drf_exceptions
+
+from apikeys import keys
+from feedback.intake import Submission, check_key, normalise_code, submit_once
+from feedback.models import (
+    OPEN_STATUSES,
+    Channel,
+    FeedbackCategory,
+    FeedbackItem,
+    IdempotencyRecord,
+    Role,
+)
+from feedback.open311.render import FORMATS, errors, respond
+from feedback.public import PUBLIC_STATUSES
+from feedback.workflow import Actor
+from geoportal.errors import (
+    CommonMapError,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotFound,
+    status_for,
+)
+from layers.params import parse_lon_lat
+
+DEFAULT_DAYS = 90
+MAX_REQUESTS = 1000
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise NotFound(_("Unknown format {fmt}; use json or xml.").format(fmt=repr(fmt)))
+    return fmt
+
+
+def georeport(view):
+    """Domain errors and bad keys become the specification's error documents."""
+
+    def wrapped(request, *args, fmt: str = "json", **kwargs):
+        out = fmt if fmt in FORMATS else "json"
+        try:
+            return view(request, *args, fmt=_fmt(fmt), **kwargs)
+        except CommonMapError as exc:
+            return errors(out, status_for(exc), _description(exc))
+        except drf_exceptions.APIException as exc:
+            return errors(out, exc.status_code, str(exc.detail))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+def _description(exc: CommonMapError) -> str:
+    candidates = exc.extra.get("candidates") if exc.extra else None
+    if candidates:
+        return f"{exc.message} " + "; ".join(c["label"] for c in candidates)
+    return exc.message
+
+
+def _service(category: FeedbackCategory, english: bool) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_en if english else category.name_vi,
+        "description": category.description_en if english else category.description_vi,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": "",
+    }
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@georeport
+def services(request, fmt: str):
+    """The service list: one service per active feedback category."""
+    _method(request, "GET")
+    english = _english()
+    listed = [_service(c, english) for c in FeedbackCategory.objects.filter(is_active=True)]
+    return respond(fmt, "services", listed)
+
+
+@georeport
+def service_definition(request, code: str, fmt: str):
+    """A service's definition: its code and (none of) its extra attributes."""
+    _method(request, "GET")
+    if not FeedbackCategory.objects.filter(code=code, is_active=True).exists():
+        raise NotFound(_("No service {code}.").format(code=repr(code)))
+    return respond(fmt, "service_definition", {"service_code": code, "attributes": []})
+
+
+def _method(request, *allowed: str) -> None:
+    if request.method not in allowed:
+        raise MethodNotAllowed(
+            _("{method} is not allowed here; use {allowed}.").format(
+                method=request.method, allowed=" or ".join(allowed)
+            )
+        )
+
+
+class Unauthorised(Forbidden):
+    """No or a bad ``api_key`` (the specification answers 403)."""
+
+
+def _status(item: FeedbackItem) -> str:
+    return "open" if item.status in OPEN_STATUSES else "closed"
+
+
+def _request_json(item: FeedbackItem, request, english: bool) -> dict:
+    photo = item.photos.only("position").order_by("position").first()
+    point = item.public_geom
+    notes = item.rejection_reason or ""
+    if item.merged_into_id:
+        notes = _("Merged into {code}.").format(code=item.merged_into.tracking_code)
+    return {
+        "service_request_id": item.tracking_code,
+        "status": _status(item),
+        "status_notes": notes,
+        "service_name": item.category.name_en if english else item.category.name_vi,
+        "service_code": item.category.code,
+        "description": item.description,
+        "agency_responsible": item.ward.name,
+        "service_notice": "",
+        "requested_datetime": timezone.localtime(item.created_at),
+        "updated_datetime": timezone.localtime(item.updated_at),
+        "expected_datetime": timezone.localtime(item.deadline_at),
+        "address": item.ward.name,
+        "address_id": "",
+        "zipcode": "",
+        "lat": round(point.y, 7) if point else None,
+        "long": round(point.x, 7) if point else None,
+        "media_url": request.build_absolute_uri(
+            reverse("feedback-photo", args=[item.tracking_code, photo.position])
+        )
+        if photo
+        else "",
+    }
+
+
+def _public_items():
+    return FeedbackItem.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+        "category", "ward", "merged_into"
+    )
+
+
+def _date(params, name: str, end: bool):
+    raw = params.get(name)
+    if not raw:
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        try:
+            moment = datetime.combine(
+                datetime.strptime(raw, "%Y-%m-%d").date(), time.max if end else time.min
+            )
+        except ValueError:
+            raise InvalidParameter(
+                _("'{name}' must be a w3 date-time such as 2026-11-26T09:00:00+07:00.").format(
+                    name=name
+                ),
+                parameter=name,
+            ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _list(request, fmt: str):
+    params = request.GET
+    items = _public_items()
+    ids = [normalise_code(c) for c in params.get("service_request_id", "").split(",") if c.strip()]
+    if ids:
+        items = items.filter(tracking_code__in=ids)  # other parameters are ignored (spec)
+    else:
+        codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
+        if codes:
+            items = items.filter(category__code__in=codes)
+        status = params.get("status", "")
+        if status:
+            wanted = {s.strip() for s in status.split(",")}
+            if not wanted <= {"open", "closed"}:
+                raise InvalidParameter(_("'status' is open or closed."), parameter="status")
+            if wanted == {"open"}:
+                items = items.filter(status__in=OPEN_STATUSES)
+            elif wanted == {"closed"}:
+                items = items.exclude(status__in=OPEN_STATUSES)
+        start = _date(params, "start_date", end=False)
+        end = _date(params, "end_date", end=True)
+        if start is None and end is None:
+            start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+        if start and end and start > end:
+            raise InvalidParameter(_("'start_date' is after 'end_date'."), parameter="start_date")
+        if start:
+            items = items.filter(created_at__gte=start)
+        if end:
+            items = items.filter(created_at__lte=end)
+    english = _english()
+    page = items.prefetch_related("photos").order_by("-created_at")[:MAX_REQUESTS]
+    return respond(fmt, "service_requests", [_request_json(i, request, english) for i in page])
+
+
+def _service_account(request) -> keys.ServiceAccount:
+    raw = request.POST.get("api_key") or request.GET.get("api_key") or keys.raw_key(request)
+    if not raw:
+        raise Unauthorised(_("An api_key is required to file a request."), parameter="api_key")
+    try:
+        account = keys.ServiceAccount(keys.find(raw))
+    except keys.InvalidApiKey as exc:
+        raise Unauthorised(exc.message, parameter="api_key") from None
+    if not account.has_scope("open311"):
+        raise Unauthorised(
+            _("This API key is not for open311; its scopes are {scopes}.").format(
+                scopes=", ".join(account.key.scopes)
+            ),
+            parameter="api_key",
+        )
+    return account
+
+
+def _file(request, fmt: str):
+    account = _service_account(request)
+    data = request.POST
+    lon = lat = None
+    if data.get("lat") not in (None, "") or data.get("long") not in (None, ""):
+        lon, lat = parse_lon_lat(data.get("long"), data.get("lat"))
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
+    submission = Submission(
+        category=data.get("service_code", ""),
+        description=data.get("description", ""),
+        channel=Channel.OTHER,
+        lon=lon,
+        lat=lat,
+        address_text=data.get("address_string", ""),
+        reporter_name=name,
+        reporter_phone=data.get("phone", ""),
+        reporter_email=data.get("email", ""),
+        api_key=account.key,
+    )
+    if not submission.category:
+        raise InvalidParameter(_("'service_code' is required."), parameter="service_code")
+    key = request.headers.get("Idempotency-Key")
+    item, created = submit_once(
+        submission, Actor(None, Role.RESIDENT), scope=f"key:{account.key.prefix}", key=key
+    )
+    entry = {
+        "service_request_id": item.tracking_code,
+        "service_notice": _("Your report goes to {ward}; it is due by {deadline}.").format(
+            ward=item.ward.name,
+            deadline=timezone.localtime(item.deadline_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+        "account_id": "",
+    }
+    if key:
+        entry["token"] = key
+    response = respond(fmt, "service_requests", [entry], 201 if created else 200)
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@georeport
+def requests(request, fmt: str) -> HttpResponse:
+    """GET: public requests matching the filters. POST: file a request (api_key required)."""
+    _method(request, "GET", "POST")
+    if request.method == "POST":
+        return _file(request, fmt)
+    return _list(request, fmt)
+
+
+@georeport
+def request_detail(request, request_id: str, fmt: str):
+    """One request, as a list of one (the specification's shape)."""
+    _method(request, "GET")
+    item = _public_items().filter(tracking_code=normalise_code(request_id)).first()
+    if item is None:
+        raise NotFound(_("No service request {id}.").format(id=request_id))
+    return respond(fmt, "service_requests", [_request_json(item, request, _english())])
+
+
+@georeport
+def token(request, token_id: str, fmt: str):
+    """The request a token (the ``Idempotency-Key`` of a POST) became."""
+    _method(request, "GET")
+    check_key(token_id)
+    record = (
+        IdempotencyRecord.objects.filter(key=token_id, scope__startswith="key:")
+        .select_related("item")
+        .first()
+    )
+    if record is None:
+        raise NotFound(_("No request was filed with token {token}.").format(token=token_id))
+    entry = {"service_request_id": record.item.tracking_code, "token": token_id}
+    return respond(fmt, "service_requests", [entry])

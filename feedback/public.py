@@ -1,0 +1,69 @@
+"""What the public sees of feedback: the "feedback" layer of the common map.
+
+Declared once in the layer registry, so the GeoJSON API, OGC API Features, the exports and
+the vector tiles all serve the same public fields: no reporter (name, phone, e-mail,
+account), no address text, no service account, and the location from ``public_geom`` (the
+exact point snapped to the category's grid by the database). Rejected and merged items are
+not shown (the item merged into carries the report).
+"""
+
+from django.utils.translation import gettext as _
+
+from layers.registry import Field, LayerSpec
+
+PUBLIC_STATUSES = ("received", "accepted", "in_progress", "resolved", "closed")
+
+
+def feedback_spec() -> LayerSpec:
+    """The public feedback layer."""
+    return LayerSpec(
+        slug="feedback",
+        title=_("Citizen feedback"),
+        description=_(
+            "Problems residents reported (street lights, flooding, litter, noise, pavements) "
+            "and where each stands. Locations are approximate for some categories; the "
+            "reporters' details are never published."
+        ),
+        geometry_type="Point",
+        from_sql=(
+            "feedback_feedbackitem AS t "
+            "JOIN feedback_feedbackcategory AS c ON c.id = t.category_id "
+            "JOIN layers_administrativearea AS w ON w.id = t.ward_id"
+        ),
+        where_sql="t.status = ANY (%(public_statuses)s::text[])",
+        params={"public_statuses": list(PUBLIC_STATUSES)},
+        id_sql="t.tracking_code",
+        id_type="string",
+        geom_sql="t.public_geom",
+        time_sql="t.created_at",
+        fields=(
+            Field("tracking_code", "string", _("Tracking code"), sql="t.tracking_code"),
+            Field("category", "string", _("Category"), sql="c.code"),
+            Field("category_name", "string", _("Category (Vietnamese)"), sql="c.name_vi"),
+            Field("category_name_en", "string", _("Category (English)"), sql="c.name_en"),
+            Field("status", "string", _("Status"), sql="t.status"),
+            Field(
+                "description",
+                "string",
+                _("Description"),
+                sql="t.description",
+                filterable=False,
+                sortable=False,
+            ),
+            Field("channel", "string", _("Channel"), sql="t.channel"),
+            Field("ward_code", "string", _("Ward code"), sql="w.code"),
+            Field("ward_name", "string", _("Ward"), sql="w.name"),
+            Field(
+                "location_precision_m",
+                "integer",
+                _("Location precision (m)"),
+                sql="c.public_precision_m",
+            ),
+            Field("created_at", "datetime", _("Reported"), sql="t.created_at"),
+            Field("updated_at", "datetime", _("Updated"), sql="t.updated_at"),
+            Field("deadline_at", "datetime", _("Deadline"), sql="t.deadline_at"),
+            Field("resolved_at", "datetime", _("Resolved"), sql="t.resolved_at"),
+            Field("rating", "integer", _("Rating (1-5)"), sql="t.rating"),
+        ),
+        source=_("Residents' reports to the city (hotline 1022, app, web)"),
+    )

@@ -1,0 +1,429 @@
+"""The feedback REST API: submit, idempotency, rate limits, lists, detail, steps, rating."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.utils import timezone
+
+from apikeys.keys import create_key
+from feedback.models import FeedbackItem, IdempotencyRecord, Status
+
+from .conftest import inside
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = "/api/v1/feedback/items/"
+PRIVATE_KEYS = {"reporter", "exact_location", "address_text", "rating_comment", "api_key"}
+
+
+def post(client, body: dict, key: str | None = None, **extra):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(ITEMS, json.dumps(body), content_type="application/json", **headers, **extra)
+
+
+def report(ward, **changes) -> dict:
+    lon, lat = inside(ward)
+    body = {
+        "category": "den-duong",
+        "description": "Đèn đường hỏng trước nhà số 12",
+        "location": {"lon": lon, "lat": lat},
+        "reporter_name": "Trần Thị B",
+        "reporter_phone": "0912345678",
+        "reporter_email": "b@example.vn",
+    }
+    return {**body, **changes}
+
+
+def limits(**values):
+    return override_settings(COMMONMAP={**settings.COMMONMAP, **values})
+
+
+def test_anonymous_submission_is_created_routed_and_answered_without_private_fields(
+    client, wards
+):
+    response = post(client, report(wards[0]))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    item = FeedbackItem.objects.get(tracking_code=body["tracking_code"])
+    assert item.ward == wards[0]
+    assert item.reporter_phone == "0912345678"  # kept for staff
+    assert body["ward"]["code"] == wards[0].code
+    assert body["status"] == "received" and len(body["timeline"]) == 1
+    assert not PRIVATE_KEYS & body.keys()
+    assert "0912345678" not in response.content.decode()
+    assert "Trần Thị B" not in response.content.decode()
+    assert response["Location"].endswith(f"/api/v1/feedback/track/{item.tracking_code}/")
+
+
+def test_a_resident_gets_the_private_view_of_their_own_item(client, wards, people):
+    client.force_login(people["resident"])
+    body = post(client, report(wards[0])).json()
+    assert body["reporter"]["account"] == "dan"
+    assert body["reporter"]["phone"] == "0912345678"
+    assert FeedbackItem.objects.get(tracking_code=body["tracking_code"]).reporter == people[
+        "resident"
+    ]
+
+
+def test_the_same_idempotency_key_creates_one_item_and_returns_it_again(client, wards):
+    key = str(uuid.uuid4())
+    first = post(client, report(wards[0]), key)
+    again = post(client, report(wards[0]), key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["tracking_code"] == first.json()["tracking_code"]
+    assert FeedbackItem.objects.count() == 1
+    assert IdempotencyRecord.objects.get(key=key).scope == "anonymous"
+
+
+def test_a_key_reused_for_a_different_report_is_refused_and_creates_nothing(client, wards):
+    key = str(uuid.uuid4())
+    post(client, report(wards[0]), key)
+    response = post(client, report(wards[0], description="Một chuyện khác"), key)
+    assert response.status_code == 422
+    assert response.json()["parameter"] == "Idempotency-Key"
+    assert FeedbackItem.objects.count() == 1
+
+
+def test_keys_of_different_users_do_not_collide(client, wards, people):
+    key = str(uuid.uuid4())
+    client.force_login(people["resident"])
+    first = post(client, report(wards[0]), key).json()
+    client.force_login(people["other_resident"])
+    second = post(client, report(wards[0]), key).json()
+    assert first["tracking_code"] != second["tracking_code"]
+
+
+def test_a_malformed_idempotency_key_is_refused(client, wards):
+    response = post(client, report(wards[0]), "x" * 201)
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "Idempotency-Key"
+    assert not FeedbackItem.objects.exists()
+
+
+def test_a_failed_submission_leaves_the_key_free_for_the_corrected_retry(client, wards):
+    key = str(uuid.uuid4())
+    bad = post(client, report(wards[0], category="khong-co"), key)
+    good = post(client, report(wards[0]), key)
+    assert (bad.status_code, good.status_code) == (400, 201)
+
+
+def test_anonymous_submissions_are_rate_limited_per_client_with_retry_after(client, wards):
+    with limits(FEEDBACK_ANON_PER_MINUTE=2, FEEDBACK_ANON_PER_HOUR=100):
+        codes = [post(client, report(wards[0])).status_code for _ in range(3)]
+        refused = post(client, report(wards[0]))
+        other = post(client, report(wards[0]), REMOTE_ADDR="203.0.113.7")
+    assert codes == [201, 201, 429]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["code"] == "too_many_requests"
+    assert other.status_code == 201  # another client has its own count
+    assert FeedbackItem.objects.count() == 3
+
+
+def test_retries_of_an_accepted_report_do_not_count_against_the_limit(client, wards):
+    key = str(uuid.uuid4())
+    with limits(FEEDBACK_ANON_PER_MINUTE=1, FEEDBACK_ANON_PER_HOUR=100):
+        statuses = [post(client, report(wards[0]), key).status_code for _ in range(4)]
+    assert statuses == [201, 200, 200, 200]
+
+
+def test_signed_in_residents_are_not_rate_limited(client, wards, people):
+    client.force_login(people["resident"])
+    with limits(FEEDBACK_ANON_PER_MINUTE=1, FEEDBACK_ANON_PER_HOUR=1):
+        statuses = {post(client, report(wards[0])).status_code for _ in range(3)}
+    assert statuses == {201}
+
+
+@pytest.mark.parametrize(
+    ("change", "parameter", "code"),
+    [
+        ({"category": "khong-co"}, "category", "invalid_parameter"),
+        ({"description": "  "}, "description", "invalid_parameter"),
+        ({"channel": "fax"}, "channel", "invalid_parameter"),
+        ({"location": {"lon": 106.7}}, "lat", "invalid_parameter"),
+        ({"location": {"lon": 200, "lat": 10.7}}, "lon", "invalid_parameter"),
+        ({"location": "106.7,10.7"}, "location", "invalid_parameter"),
+        ({"location": {"lon": 105.85, "lat": 21.03}}, "location", "outside_city"),
+        ({"location": None}, "location", "invalid_parameter"),
+        ({"description": 12}, "description", "invalid_parameter"),
+    ],
+)
+def test_bad_submissions_are_refused_precisely_and_store_nothing(
+    client, wards, change, parameter, code
+):
+    response = post(client, report(wards[0], **change))
+    assert response.status_code == 400, response.content
+    assert response.json()["parameter"] == parameter
+    assert response.json()["code"] == code
+    assert not FeedbackItem.objects.exists()
+
+
+def test_leaders_are_read_only(client, wards, people):
+    client.force_login(people["leader"])
+    response = post(client, report(wards[0]))
+    assert response.status_code == 403
+    assert not FeedbackItem.objects.exists()
+
+
+def test_an_operator_submission_defaults_to_the_hotline_channel(client, wards, people):
+    client.force_login(people["operator"])
+    body = post(client, report(wards[0])).json()
+    assert body["channel"] == "hotline"
+    assert FeedbackItem.objects.get(tracking_code=body["tracking_code"]).reporter is None
+
+
+def _submit_as(client, user, ward, **changes) -> str:
+    client.force_login(user)
+    return post(client, report(ward, **changes)).json()["tracking_code"]
+
+
+def test_listing_needs_an_account(client):
+    response = client.get(ITEMS)
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_residents_list_their_own_items_only(client, wards, people):
+    mine = _submit_as(client, people["resident"], wards[0])
+    _submit_as(client, people["other_resident"], wards[0])
+    client.force_login(people["resident"])
+    body = client.get(ITEMS).json()
+    assert body["count"] == 1
+    assert [r["tracking_code"] for r in body["results"]] == [mine]
+
+
+def test_ward_staff_list_their_ward_only_and_get_404_for_another_wards_item(
+    client, wards, people
+):
+    here = _submit_as(client, people["resident"], wards[0])
+    there = _submit_as(client, people["resident"], wards[1])
+    client.force_login(people["ward_staff"])
+    listed = [r["tracking_code"] for r in client.get(ITEMS).json()["results"]]
+    assert listed == [here]
+    assert client.get(f"{ITEMS}{here}/").status_code == 200
+    refused = client.get(f"{ITEMS}{there}/")
+    assert refused.status_code == 404
+    assert client.get(f"{ITEMS}HCM-0000-0000/").json()["detail"].replace(
+        "HCM-0000-0000", there
+    ) == refused.json()["detail"]  # the same answer as for a code that does not exist
+
+
+def test_list_filters(client, wards, people):
+    light = _submit_as(client, people["resident"], wards[0])
+    flood = _submit_as(client, people["resident"], wards[1], category="ngap-nuoc")
+    client.force_login(people["city_staff"])
+
+    def codes(query: str) -> set[str]:
+        response = client.get(f"{ITEMS}?{query}")
+        assert response.status_code == 200, response.content
+        return {r["tracking_code"] for r in response.json()["results"]}
+
+    assert codes("category=ngap-nuoc") == {flood}
+    assert codes(f"ward={wards[0].code}") == {light}
+    assert codes(f"ward={wards[0].code},{wards[1].code}") == {light, flood}
+    assert codes("status=received") == {light, flood}
+    assert codes("status=closed") == set()
+    lon, lat = inside(wards[0])
+    assert codes(f"bbox={lon - 1e-4},{lat - 1e-4},{lon + 1e-4},{lat + 1e-4}") == {light}
+    today = timezone.localdate()
+    assert codes(f"created_after={today}") == {light, flood}
+    assert codes(f"created_before={today - timedelta(days=1)}") == set()
+    assert codes("overdue=true") == set()
+    FeedbackItem.objects.filter(tracking_code=flood).update(
+        deadline_at=timezone.now() - timedelta(hours=1)
+    )
+    assert codes("overdue=true") == {flood}
+    assert codes("overdue=false") == {light}
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("status=open", "status"),
+        ("created_after=yesterday", "created_after"),
+        ("bbox=1,2,3", "bbox"),
+        ("overdue=maybe", "overdue"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+    ],
+)
+def test_bad_list_parameters_are_named(client, people, query, parameter):
+    client.force_login(people["city_staff"])
+    response = client.get(f"{ITEMS}?{query}")
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+
+
+def test_list_pages_with_next_links(client, wards, people):
+    for _ in range(3):
+        _submit_as(client, people["resident"], wards[0])
+    client.force_login(people["admin"])
+    first = client.get(f"{ITEMS}?limit=2").json()
+    assert first["count"] == 3 and len(first["results"]) == 2
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    seen = {r["tracking_code"] for r in first["results"] + second["results"]}
+    assert len(seen) == 3
+
+
+def test_staff_see_the_reporter_and_exact_point_and_their_next_steps(client, wards, people):
+    code = _submit_as(client, people["resident"], wards[0])
+    client.force_login(people["ward_staff"])
+    body = client.get(f"{ITEMS}{code}/").json()
+    assert body["reporter"]["name"] == "Trần Thị B"
+    lon, lat = inside(wards[0])
+    assert body["exact_location"] == {"lon": round(lon, 7), "lat": round(lat, 7)}
+    assert set(body["allowed_next"]) == {"accepted", "rejected", "merged"}
+
+
+def step(client, code: str, **body):
+    return client.post(
+        f"{ITEMS}{code}/transitions/", json.dumps(body), content_type="application/json"
+    )
+
+
+def test_the_workflow_through_the_api_with_its_refusals(client, wards, people):
+    code = _submit_as(client, people["resident"], wards[0])
+    client.force_login(people["other_ward_staff"])
+    assert step(client, code, to="accepted").status_code == 404
+    client.force_login(people["leader"])
+    assert step(client, code, to="accepted").status_code == 403
+    client.force_login(people["ward_staff"])
+    assert step(client, code, to="closed").status_code == 409
+    assert step(client, code, to="rejected").json()["parameter"] == "reason"
+    assert step(client, code, to="nowhere").status_code == 400
+    accepted = step(client, code, to="accepted", note="Đã giao đội điện")
+    assert accepted.status_code == 200
+    assert accepted.json()["timeline"][-1]["note"] == "Đã giao đội điện"
+    assert step(client, code, to="resolved").json()["status"] == "resolved"
+    client.force_login(people["resident"])
+    closed = step(client, code, to="closed")
+    assert closed.json()["status"] == "closed"
+    assert [e["to"] for e in closed.json()["timeline"]] == [
+        "received",
+        "accepted",
+        "resolved",
+        "closed",
+    ]
+    assert FeedbackItem.objects.get(tracking_code=code).status == Status.CLOSED
+
+
+def test_anonymous_callers_cannot_take_steps(client, wards, people):
+    code = _submit_as(client, people["resident"], wards[0])
+    client.logout()
+    assert step(client, code, to="accepted").status_code == 404
+
+
+def test_merge_through_the_api(client, wards, people):
+    first = _submit_as(client, people["resident"], wards[0])
+    second = _submit_as(client, people["other_resident"], wards[0])
+    client.force_login(people["ward_staff"])
+    merged = step(client, second, to="merged", merge_into=first.lower().replace("-", " "))
+    assert merged.status_code == 200, merged.content
+    assert merged.json()["merged_into"] == first
+
+
+def test_rating_through_the_api(client, wards, people):
+    code = _submit_as(client, people["resident"], wards[0])
+    url = f"{ITEMS}{code}/rating/"
+    rating = {"rating": 4, "comment": "Sửa nhanh"}
+    assert client.post(url, rating, content_type="application/json").status_code == 409
+    client.force_login(people["ward_staff"])
+    step(client, code, to="accepted")
+    step(client, code, to="resolved")
+    assert client.post(url, rating, content_type="application/json").status_code == 403
+    client.force_login(people["resident"])
+    bad = client.post(url, {"rating": 6}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["parameter"] == "rating"
+    assert client.post(url, {"rating": True}, content_type="application/json").status_code == 400
+    body = client.post(url, rating, content_type="application/json").json()
+    assert body["rating"] == 4 and body["rating_comment"] == "Sửa nhanh"
+
+
+def test_tracking_by_code_is_public_and_forgiving(client, wards, people):
+    code = _submit_as(client, people["resident"], wards[0])
+    client.logout()
+    spoken = code.lower().replace("-", " ").replace("0", "o")
+    response = client.get(f"/api/v1/feedback/track/{spoken}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["tracking_code"] == code
+    assert not PRIVATE_KEYS & body.keys()
+    assert all("by" not in event for event in body["timeline"])
+    assert client.get("/api/v1/feedback/track/HCM-0000-0000/").status_code == 404
+
+
+def test_duplicates_are_offered_before_and_after_submitting(client, wards, people):
+    first = _submit_as(client, people["resident"], wards[0])
+    lon, lat = inside(wards[0])
+    client.logout()
+    before = client.get(
+        f"/api/v1/feedback/duplicates/?category=den-duong&lon={lon}&lat={lat + 0.0001}"
+    ).json()
+    assert [d["tracking_code"] for d in before["results"]] == [first]
+    assert before["results"][0]["distance_m"] <= 20
+    assert not {"reporter", "reporter_name"} & before["results"][0].keys()
+    other_kind = client.get(
+        f"/api/v1/feedback/duplicates/?category=rac-thai&lon={lon}&lat={lat}"
+    ).json()
+    assert other_kind["results"] == []
+    far = client.get(f"/api/v1/feedback/duplicates/?category=den-duong&lon={lon}&lat={lat + 0.01}")
+    assert far.json()["results"] == []
+    after = post(client, report(wards[0])).json()
+    assert [d["tracking_code"] for d in after["possible_duplicates"]] == [first]
+    bad = client.get("/api/v1/feedback/duplicates/?category=khong-co&lon=106.7&lat=10.77")
+    assert bad.status_code == 400 and bad.json()["parameter"] == "category"
+
+
+def test_closed_items_are_not_offered_as_duplicates(client, wards, people):
+    first = _submit_as(client, people["resident"], wards[0])
+    client.force_login(people["ward_staff"])
+    step(client, first, to="rejected", reason="Trùng")
+    client.logout()
+    assert post(client, report(wards[0])).json()["possible_duplicates"] == []
+
+
+def test_categories_speak_the_asked_language(client, vi_client):
+    english = {c["code"]: c for c in client.get("/api/v1/feedback/categories/").json()}
+    vietnamese = {c["code"]: c for c in vi_client.get("/api/v1/feedback/categories/").json()}
+    assert english["den-duong"]["name"] == english["den-duong"]["name_en"]
+    assert vietnamese["den-duong"]["name"] == vietnamese["den-duong"]["name_vi"]
+    assert english["tieng-on"]["public_precision_m"] == 100
+
+
+def test_a_service_account_with_the_feedback_scope_submits(client, wards):
+    _key, raw = create_key("ung-dung", ["feedback"])
+    response = post(client, report(wards[0]), HTTP_X_API_KEY=raw)
+    assert response.status_code == 201
+    assert FeedbackItem.objects.get(tracking_code=response.json()["tracking_code"]).api_key == _key
+
+
+def test_a_key_for_another_api_or_a_bad_key_is_refused(client, wards):
+    _key, raw = create_key("tong-hop", ["open311"])
+    assert post(client, report(wards[0]), HTTP_X_API_KEY=raw).status_code == 403
+    wrong = post(client, report(wards[0]), HTTP_X_API_KEY="cm_nope_nope")
+    assert wrong.status_code == 401
+    assert not FeedbackItem.objects.exists()
+
+
+def test_the_api_is_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/feedback/items/",
+        "/api/v1/feedback/items/{code}/",
+        "/api/v1/feedback/items/{code}/transitions/",
+        "/api/v1/feedback/items/{code}/rating/",
+        "/api/v1/feedback/track/{code}/",
+        "/api/v1/feedback/duplicates/",
+    ):
+        assert path in paths, path
+    parameters = {p["name"] for p in paths["/api/v1/feedback/items/"]["post"]["parameters"]}
+    assert "Idempotency-Key" in parameters
