@@ -9,3 +9,7 @@ class ApiKeysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "apikeys"
     verbose_name = "API keys"
+
+    def ready(self):
+        """Register the key scheme with the OpenAPI schema generator."""
+        from apikeys import schema  # noqa: F401

@@ -183,7 +183,7 @@ class Ledger:
     attempts: list[Attempt] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # answers that contradict the contract
     refusals: list[str] = field(default_factory=list)  # 4xx: the report given up
-    server_errors: list[tuple[float, str]] = field(default_factory=list)
+    server_errors: list[tuple[Attempt, str]] = field(default_factory=list)
     replays_checked: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -228,6 +228,11 @@ class Restart:
             return None
         return self.began, self.began + self.away + GRACE
 
+    def during(self, attempt: Attempt) -> bool:
+        """Whether the attempt was under way at some time in the restart's window."""
+        window = self.window()
+        return window is not None and attempt.at <= window[1] and attempt.done >= window[0]
+
 
 def sample_points(conn: psycopg.Connection, n: int, seed: int) -> list[Sample]:
     """About ``n`` points: 95 % spread evenly over the wards, the rest on shared borders."""
@@ -271,7 +276,8 @@ def baseline(
     category = FeedbackCategory.objects.get(code=CATEGORY)
     latencies: list[float] = []
     ids: list[int] = []
-    ready = threading.Barrier(clients + 1)
+    failures: list[str] = []
+    ready, lock = threading.Barrier(clients + 1), threading.Lock()
     start_at: list[float] = []
 
     def work(number: int) -> None:
@@ -301,16 +307,16 @@ def baseline(
                 except psycopg.errors.UniqueViolation:  # a tracking code taken: draw again
                     continue
                 done = time.monotonic()
-                if item is None:
-                    raise SystemExit(f"the floor found no ward for {sample}")
+                if item is None:  # outside every piece: the floor disagrees with SQL
+                    failures.append(f"the floor found no ward for {sample}")
+                    break
                 made.append(item[0])
                 if done <= end:
                     mine.append(done - began)
-        with ready_lock:
+        with lock:
             latencies.extend(mine)
             ids.extend(made)
 
-    ready_lock = threading.Lock()
     threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
@@ -318,7 +324,17 @@ def baseline(
     ready.wait()
     for thread in threads:
         thread.join()
+    if failures:
+        raise SystemExit(failures[0])
     return latencies, ids
+
+
+def gist(answer: requests.Response) -> str:
+    """The status and the reason of an error answer, in one short line."""
+    text = answer.text
+    if "<title>" in text:  # Django's own HTML error page
+        text = text.split("<title>", 1)[1].split("</title>", 1)[0]
+    return f"{answer.status_code} {' '.join(text.split())[:200]}"
 
 
 def post(http: requests.Session, url: str, key: str, body: bytes, timeout: float, t0: float):
@@ -384,13 +400,11 @@ def client(
                     continue  # the impatient client sends it again at once
                 if attempt.outcome == "4xx":
                     with ledger.lock:
-                        ledger.refusals.append(f"{key}: {answer.status_code} {answer.text[:300]}")
+                        ledger.refusals.append(f"{key}: {gist(answer)}")
                     break
                 if attempt.outcome == "5xx":
                     with ledger.lock:
-                        ledger.server_errors.append(
-                            (attempt.at, f"{answer.status_code} {answer.text[:300]}")
-                        )
+                        ledger.server_errors.append((attempt, gist(answer)))
                 time.sleep(backoff * rng.uniform(0.5, 1.0))
                 backoff = min(backoff * 2, BACKOFF[1])
             if not acked:
@@ -536,7 +550,7 @@ def print_figures(
                 "HTTP, outside the restart window",
                 sum(not window[0] <= at <= window[1] for at in first_acks),
                 args.duration - (window[1] - window[0]),
-                [a.seconds for a in in_time if not window[0] <= a.done <= window[1]],
+                [a.seconds for a in in_time if not report.during(a)],
             )
         )
     print(
@@ -582,13 +596,14 @@ def print_figures(
     failed = Counter(
         a.outcome
         for a in ledger.attempts
-        if window[0] <= a.at <= window[1] and a.outcome in ("connection", "timeout", "5xx", "429")
+        if report.during(a) and a.outcome in ("connection", "timeout", "5xx", "429")
     )
     print(
         f"restart at {report.began:.1f} s: the database was away {report.away:.1f} s (stop "
         f"{report.stop_seconds:.1f} s, start {report.start_seconds:.1f} s); "
-        f"{sum(failed.values())} requests failed from the stop to {GRACE:g} s after it was back"
-        f" ({', '.join(f'{k} {v}' for k, v in sorted(failed.items())) or 'none'})"
+        f"{sum(failed.values())} requests failed meanwhile (under way between the stop and "
+        f"{GRACE:g} s after it was back: "
+        f"{', '.join(f'{k} {v}' for k, v in sorted(failed.items())) or 'none'})"
     )
 
 
@@ -684,8 +699,11 @@ def check(
             f"every report acknowledged before the drain ended: {len(ledger.never)} not",
         )
     )
-    window = report.window() if report else None
-    calm = [t for at, t in ledger.server_errors if not (window and window[0] <= at <= window[1])]
+    calm = [
+        f"{text} (sent at {a.at:.1f} s, answered at {a.done:.1f} s)"
+        for a, text in ledger.server_errors
+        if not (report and report.during(a))
+    ]
     checks.append(
         (
             not calm,
@@ -740,25 +758,26 @@ def main() -> None:
         f"borders), key {key.prefix}" + (", PostgreSQL restarted at half time" if restart else "")
     )
 
-    floor, floor_ids = baseline(url, samples, args.clients, args.baseline, key.id, args.seed)
-    with psycopg.connect(url) as conn, conn.transaction():
-        for statement in DELETE_BASELINE:
-            conn.execute(statement, {"ids": floor_ids})
-    connection.close()  # the restart would break it; Django reconnects when next needed
+    try:
+        floor, floor_ids = baseline(url, samples, args.clients, args.baseline, key.id, args.seed)
+        with psycopg.connect(url) as conn, conn.transaction():
+            for statement in DELETE_BASELINE:
+                conn.execute(statement, {"ids": floor_ids})
+        connection.close()  # the restart would break it; Django reconnects when next needed
 
-    ledger, report, client_cpu = run(url, args, samples, raw_key, restart)
-    print_figures(args, floor, ledger, report if restart else None, client_cpu)
-    checks = check(url, key.id, scope, ledger, report if restart else None)
-    print("checks:")
-    for ok, text in checks:
-        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
-
-    connection.close()
-    if args.keep:
-        print(f"kept: the items of key {key.prefix} (idempotency scope {scope}), key active")
-    else:
-        FeedbackItem.objects.filter(api_key_id=key.id).delete()  # events, records cascade
-        revoke(key.prefix)
+        ledger, report, client_cpu = run(url, args, samples, raw_key, restart)
+        print_figures(args, floor, ledger, report if restart else None, client_cpu)
+        checks = check(url, key.id, scope, ledger, report if restart else None)
+        print("checks:")
+        for ok, text in checks:
+            print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    finally:
+        connection.close()
+        if args.keep:
+            print(f"kept: the items of key {key.prefix} (idempotency scope {scope}), key active")
+        else:  # the floor's rows too, if it stopped half-way; events and records cascade
+            FeedbackItem.objects.filter(api_key_id=key.id).delete()
+            revoke(key.prefix)
     if not all(ok for ok, _ in checks):
         raise SystemExit(1)
 

@@ -103,6 +103,7 @@ def submission_from(request, actor: Actor) -> Submission:
     default_channel = Channel.HOTLINE if actor.role == Role.OPERATOR else Channel.APP
     lon, lat = _location(data)
     files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+    photos.check_uploads([(f.name, f.size) for f in files])
     cleaned = photos.clean_photos([(f.name, f.read()) for f in files])
     user = request.user
     return Submission(
@@ -225,6 +226,7 @@ class ItemList(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Feedback items you may see, newest first",
+        operation_id="feedback_items_list",
     )
     def get(self, request):
         actor = request_actor(request)
@@ -482,7 +484,12 @@ class Places(APIView):
         summary="Find a place by name (with or without diacritics, old ward names too)",
     )
     def get(self, request):
-        return Response(places.resolve(request.query_params.get("q", "")).as_dict())
+        try:
+            found = places.resolve(request.query_params.get("q", ""))
+        except InvalidParameter as exc:
+            exc.parameter = "q" if exc.parameter == "address" else exc.parameter
+            raise
+        return Response(found.as_dict())
 
 
 @require_GET

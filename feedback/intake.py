@@ -195,8 +195,8 @@ def _location(submission: Submission) -> tuple[float, float]:
     found = places.resolve(submission.address_text)
     if found.status == "ambiguous":
         raise AmbiguousAddress(
-            _("'{address}' matches {count} places; choose one and send its location.").format(
-                address=submission.address_text.strip(), count=len(found.candidates)
+            _("'{address}' matches more than one place; choose one and send its location.").format(
+                address=submission.address_text.strip()
             ),
             parameter="address",
             extra={"candidates": [place.as_dict() for place in found.candidates]},

@@ -80,14 +80,25 @@ def clean_photos(
     files: list[tuple[str, bytes]], *, max_bytes: int | None = None
 ) -> list[CleanPhoto]:
     """Clean every photo of one report, refusing the lot if there are more than MAX_PHOTOS."""
-    if len(files) > MAX_PHOTOS:
+    _check_count(len(files))
+    return [clean_photo(data, name, max_bytes=max_bytes) for name, data in files]
+
+
+def check_uploads(sizes: list[tuple[str, int]], *, max_bytes: int | None = None) -> None:
+    """The count and sizes of a report's uploads, checked before their bytes are read."""
+    _check_count(len(sizes))
+    for name, size in sizes:
+        _check_size(size, name, _max_bytes(max_bytes))
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_PHOTOS:
         raise PhotoRefused(
             _("At most {limit} photos can be attached to a report; {count} were sent.").format(
-                limit=MAX_PHOTOS, count=len(files)
+                limit=MAX_PHOTOS, count=count
             ),
             parameter="photos",
         )
-    return [clean_photo(data, name, max_bytes=max_bytes) for name, data in files]
 
 
 def clean_photo(data: bytes, name: str, *, max_bytes: int | None = None) -> CleanPhoto:
@@ -96,7 +107,7 @@ def clean_photo(data: bytes, name: str, *, max_bytes: int | None = None) -> Clea
     ``max_bytes`` defaults to the ``FEEDBACK_PHOTO_MAX_BYTES`` setting (10 MB). The size is
     checked before anything is decoded, the pixel count before the pixels are.
     """
-    _check_size(data, name, _max_bytes(max_bytes))
+    _check_size(len(data), name, _max_bytes(max_bytes))
     image_format = _image_format(data, name)
     image = _upright(_opened(data, name, image_format), name)
     pixels = _downscaled(_bare(image, image_format))
@@ -114,14 +125,14 @@ def _max_bytes(max_bytes: int | None) -> int:
     return settings.COMMONMAP.get("FEEDBACK_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def _check_size(data: bytes, name: str, max_bytes: int) -> None:
-    if len(data) > max_bytes:
+def _check_size(size: int, name: str, max_bytes: int) -> None:
+    if size > max_bytes:
         raise PayloadTooLarge(
             _("'{name}' is {size} MB; a photo may be at most {limit} MB.").format(
                 name=name,
                 # The size rounds up and the limit down, so a file just over the limit
                 # never reads as the same number.
-                size=_megabytes(len(data), math.ceil),
+                size=_megabytes(size, math.ceil),
                 limit=_megabytes(max_bytes, math.floor),
             ),
             parameter="photos",

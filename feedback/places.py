@@ -71,8 +71,9 @@ ABBREVIATIONS_BEFORE_A_WORD = {
 }
 # "p12", "q3", "f.12": a type letter glued to a number.
 _GLUED_NUMBER = re.compile(r"\b([pfq])\.?(?=\d)")
-# A street address, which no name here locates: "12/3 Lê Lợi", "số 5 ...", "đường ...".
-_STREET = re.compile(r"^((so( nha)?\s*)?\d+[a-z]?([/-]\d+[a-z]?)*\b|(duong|hem|ngo|kiet)\b)")
+# A street address, which no name here locates: "12/3 Lê Lợi", "số 5 ...", "đường ...",
+# "Đ. Lê Lợi". Its street name would only find places named after the street.
+_STREET = re.compile(r"^((so( nha)?\s*)?\d+[a-z]?([/-]\d+[a-z]?)*\b|(duong|hem|ngo|kiet)\b|d\.)")
 # A house number anywhere ("12/3", "45/2b") is not part of any name.
 _HOUSE_NUMBER = re.compile(r"\b\d+[a-z]?(/\d+[a-z]?)+\b")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -182,7 +183,7 @@ def _split_at_types(words: list[str]) -> list[list[str]]:
 def _part(words: list[str]) -> Part | None:
     """The part these words make; None for a unit type alone or a bare number."""
     term = " ".join(words)
-    core = re.sub(_TYPE_PREFIX, "", term)
+    core = re.sub(_TYPE_PREFIX, "", term + " ").strip()
     if not core or (core.isdigit() and core == term):
         return None
     if core.isdigit():
@@ -402,7 +403,7 @@ def resolve(text: str, limit: int = 10) -> Resolution:
     typed find nothing, they are read once more cut at unit types inside them.
     """
     query = _checked(text, limit)
-    per_part = 3 * limit + 10
+    per_part = 3 * limit + 10  # room for the repeats that collapse into one place
     parts = parse_parts(query)
     matches = _select(_fetch(parts, per_part))
     if not matches:

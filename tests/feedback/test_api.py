@@ -42,9 +42,7 @@ def limits(**values):
     return override_settings(COMMONMAP={**settings.COMMONMAP, **values})
 
 
-def test_anonymous_submission_is_created_routed_and_answered_without_private_fields(
-    client, wards
-):
+def test_anonymous_submission_is_created_routed_and_answered_without_private_fields(client, wards):
     response = post(client, report(wards[0]))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -64,9 +62,9 @@ def test_a_resident_gets_the_private_view_of_their_own_item(client, wards, peopl
     body = post(client, report(wards[0])).json()
     assert body["reporter"]["account"] == "dan"
     assert body["reporter"]["phone"] == "0912345678"
-    assert FeedbackItem.objects.get(tracking_code=body["tracking_code"]).reporter == people[
-        "resident"
-    ]
+    assert (
+        FeedbackItem.objects.get(tracking_code=body["tracking_code"]).reporter == people["resident"]
+    )
 
 
 def test_the_same_idempotency_key_creates_one_item_and_returns_it_again(client, wards):
@@ -198,9 +196,7 @@ def test_residents_list_their_own_items_only(client, wards, people):
     assert [r["tracking_code"] for r in body["results"]] == [mine]
 
 
-def test_ward_staff_list_their_ward_only_and_get_404_for_another_wards_item(
-    client, wards, people
-):
+def test_ward_staff_list_their_ward_only_and_get_404_for_another_wards_item(client, wards, people):
     here = _submit_as(client, people["resident"], wards[0])
     there = _submit_as(client, people["resident"], wards[1])
     client.force_login(people["ward_staff"])
@@ -209,9 +205,10 @@ def test_ward_staff_list_their_ward_only_and_get_404_for_another_wards_item(
     assert client.get(f"{ITEMS}{here}/").status_code == 200
     refused = client.get(f"{ITEMS}{there}/")
     assert refused.status_code == 404
-    assert client.get(f"{ITEMS}HCM-0000-0000/").json()["detail"].replace(
-        "HCM-0000-0000", there
-    ) == refused.json()["detail"]  # the same answer as for a code that does not exist
+    assert (
+        client.get(f"{ITEMS}HCM-0000-0000/").json()["detail"].replace("HCM-0000-0000", there)
+        == refused.json()["detail"]
+    )  # the same answer as for a code that does not exist
 
 
 def test_list_filters(client, wards, people):
@@ -427,3 +424,175 @@ def test_the_api_is_in_the_openapi_schema(client):
         assert path in paths, path
     parameters = {p["name"] for p in paths["/api/v1/feedback/items/"]["post"]["parameters"]}
     assert "Idempotency-Key" in parameters
+
+
+def _jpeg_with_gps() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (10.0, 46.0, 33.0), 3: "E", 4: (106.0, 42.0, 7.0)})
+    out = BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    data = out.getvalue()
+    assert b"PhoneMaker" in data  # the source really carries metadata
+    return data
+
+
+def _multipart(client, ward, files, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lon, lat = inside(ward)
+    data = {
+        "category": "ngap-nuoc",
+        "description": "Nước ngập tới đầu gối",
+        "lon": str(lon),
+        "lat": str(lat),
+        "photos": [SimpleUploadedFile(name, content) for name, content in files],
+    }
+    return client.post(ITEMS, data, **extra)
+
+
+def test_photos_are_stored_without_metadata_and_served(client, wards):
+    from io import BytesIO
+
+    from PIL import Image
+
+    response = _multipart(
+        client, wards[0], [("a.jpg", _jpeg_with_gps()), ("b.jpg", _jpeg_with_gps())]
+    )
+    assert response.status_code == 201, response.content
+    urls = response.json()["photos"]
+    assert len(urls) == 2
+    served = client.get(urls[0])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"PhoneMaker" not in served.content and b"Exif" not in served.content
+    assert not Image.open(BytesIO(served.content)).getexif()
+    assert client.get(urls[0].replace("/photos/1", "/photos/9")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        ([("x.jpg", b"not an image at all")], 400),
+        ([(f"{n}.jpg", b"") for n in range(6)], 400),
+    ],
+)
+def test_refused_photos_refuse_the_report_and_store_nothing(client, wards, files, status):
+    if len(files) == 6:
+        files = [(name, _jpeg_with_gps()) for name, _content in files]
+    response = _multipart(client, wards[0], files)
+    assert response.status_code == status
+    assert response.json()["parameter"] == "photos"
+    assert not FeedbackItem.objects.exists()
+
+
+def test_a_photo_over_the_limit_is_413(client, wards):
+    with limits(FEEDBACK_PHOTO_MAX_BYTES=1000):
+        response = _multipart(client, wards[0], [("big.jpg", _jpeg_with_gps() + b"\0" * 2000)])
+    assert response.status_code == 413
+    assert "big.jpg" in response.json()["detail"]
+    assert not FeedbackItem.objects.exists()
+
+
+def test_photos_of_items_off_the_public_map_are_for_staff_and_the_reporter(client, wards, people):
+    client.force_login(people["resident"])
+    body = _multipart(client, wards[0], [("a.jpg", _jpeg_with_gps())]).json()
+    client.force_login(people["ward_staff"])
+    step(client, body["tracking_code"], to="rejected", reason="Không thuộc thẩm quyền")
+    url = body["photos"][0]
+    assert client.get(url).status_code == 200
+    client.force_login(people["resident"])
+    assert client.get(url).status_code == 200
+    client.force_login(people["other_ward_staff"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def _unique_facility():
+    """A facility whose name no other facility or area contains (found in SQL)."""
+    from layers.models import Facility
+
+    return (
+        Facility.objects.extra(
+            where=[
+                "NOT EXISTS (SELECT 1 FROM layers_facility o WHERE o.id <> layers_facility.id "
+                "AND o.name_search LIKE '%%' || layers_facility.name_search || '%%')",
+                "NOT EXISTS (SELECT 1 FROM layers_administrativearea a "
+                "WHERE a.name_search LIKE '%%' || layers_facility.name_search || '%%')",
+                "ward_id IS NOT NULL",
+            ]
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def test_hotline_intake_by_a_place_name_without_diacritics(client, people):
+    from layers.names import search_form
+
+    facility = _unique_facility()
+    client.force_login(people["operator"])
+    body = {
+        "category": "rac-thai",
+        "description": "Rác đổ trước cổng",
+        "address": search_form(facility.name).upper(),
+        "reporter_phone": "0901234567",
+    }
+    response = post(client, body)
+    assert response.status_code == 201, response.content
+    item = FeedbackItem.objects.get(tracking_code=response.json()["tracking_code"])
+    assert item.ward_id == facility.ward_id
+    assert item.geom.distance(facility.geom) < 1e-9
+    assert item.address_text == search_form(facility.name).upper()
+    assert item.channel == "hotline"
+
+
+def test_an_ambiguous_place_is_shown_to_the_operator_not_guessed(client, people):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM layers_facility GROUP BY name "
+            "HAVING count(DISTINCT ward_id) > 1 ORDER BY name LIMIT 1"
+        )
+        (name,) = cursor.fetchone()
+    client.force_login(people["operator"])
+    body = {"category": "rac-thai", "description": "Rác", "address": name}
+    response = post(client, body)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["code"] == "ambiguous_address" and error["parameter"] == "address"
+    wards = {c["ward_code"] for c in error["candidates"]}
+    assert len(wards) > 1
+    assert all({"lon", "lat", "label", "ward_name"} <= c.keys() for c in error["candidates"])
+    assert not FeedbackItem.objects.exists()
+    # The operator picks one candidate and sends its point.
+    chosen = error["candidates"][0]
+    picked = post(client, {**body, "location": {"lon": chosen["lon"], "lat": chosen["lat"]}})
+    assert picked.status_code == 201
+    assert picked.json()["ward"]["code"] == chosen["ward_code"]
+
+
+def test_an_unknown_place_is_refused_with_a_hint(client, people):
+    client.force_login(people["operator"])
+    body = {"category": "rac-thai", "description": "Rác", "address": "Zzyzx Quốc Tế"}
+    response = post(client, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "address_not_found"
+    assert response.json()["hint"]
+    assert not FeedbackItem.objects.exists()
+
+
+def test_the_place_search_endpoint(client):
+    facility = _unique_facility()
+    found = client.get("/api/v1/feedback/places/", {"q": facility.name}).json()
+    assert found["status"] == "found"
+    assert found["candidates"][0]["name"] == facility.name
+    blank = client.get("/api/v1/feedback/places/?q=")
+    assert blank.status_code == 400 and blank.json()["parameter"] == "q"

@@ -1,8 +1,8 @@
 """Open311 GeoReport v2 at /open311/v2/, in JSON and XML, as an unchanged client calls it."""
 
 import uuid
-from urllib.parse import urlencode
 from datetime import timedelta
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
@@ -196,3 +196,35 @@ def test_unknown_request_and_method(client):
     assert client.get(f"{BASE}/requests/HCM-0000-0000.json").status_code == 404
     assert client.delete(f"{BASE}/requests.json").status_code == 405
     assert client.get(f"{BASE}/requests.csv").status_code == 404
+
+
+def test_post_with_an_address_string_and_an_ambiguous_one(client, api_key):
+    from django.db import connection
+
+    from layers.models import AdministrativeArea
+
+    ward = (
+        AdministrativeArea.objects.filter(generation__valid_to__isnull=True, level="ward")
+        .extra(
+            where=[
+                "NOT EXISTS (SELECT 1 FROM layers_administrativearea o "
+                "WHERE o.id <> layers_administrativearea.id "
+                "AND o.name_search = layers_administrativearea.name_search)"
+            ]
+        )
+        .order_by("code")
+        .first()
+    )
+    response = file_request(client, api_key, ward, lat=None, long=None, address_string=ward.name)
+    assert response.status_code == 201, response.content
+    item = FeedbackItem.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    assert item.ward == ward
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM layers_facility GROUP BY name "
+            "HAVING count(DISTINCT ward_id) > 1 ORDER BY name LIMIT 1"
+        )
+        (name,) = cursor.fetchone()
+    ambiguous = file_request(client, api_key, ward, lat=None, long=None, address_string=name)
+    assert ambiguous.status_code == 400
+    assert "more than one place" in ambiguous.json()[0]["description"]

@@ -90,9 +90,7 @@ def test_geojson_features_and_one_feature(client, pavement):
     response = client.get("/api/v1/layers/feedback/features/")
     assert response.status_code == 200
     assert_private_fields_absent(body(response))
-    feature = next(
-        f for f in response.json()["features"] if f["id"] == pavement.tracking_code
-    )
+    feature = next(f for f in response.json()["features"] if f["id"] == pavement.tracking_code)
     assert close(feature["geometry"]["coordinates"], public_point(pavement))
     assert not close(feature["geometry"]["coordinates"], (pavement.geom.x, pavement.geom.y))
     public = {f.name for f in feedback_spec().fields}

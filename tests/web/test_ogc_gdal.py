@@ -112,7 +112,7 @@ def _db_count(slug: str) -> int:
 
 def _public_slugs() -> list[str]:
     imported = Layer.objects.filter(is_public=True, is_hidden=False).order_by("slug")
-    return ["areas", "facilities", *imported.values_list("slug", flat=True)]
+    return ["areas", "facilities", "feedback", *imported.values_list("slug", flat=True)]
 
 
 def test_ogrinfo_lists_every_public_collection(server_url, imported_layers, read_db):
