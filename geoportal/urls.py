@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/v1/", include("layers.urls")),
     path("api/v1/", include("importers.urls")),
     path("api/v1/feedback/", include("feedback.urls")),
-    path("open311/v2/", include("feedback.open311.urls")),
+    path("open311/", include("feedback.open311.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("tiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -15,6 +15,7 @@ text. ``service_request_id`` is the tracking code.
 
 from datetime import datetime, time, timedelta
 
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +46,11 @@ from geoportal.errors import (
     NotFound,
     status_for,
 )
+from geoportal.middleware import RETRY_AFTER_S
 from layers.params import parse_lon_lat
 
+# When this endpoint's behaviour last changed (the discovery document's "changeset").
+CHANGESET = "2026-11-26T00:00:00+07:00"
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 
@@ -68,6 +72,13 @@ def georeport(view):
             return errors(out, status_for(exc), _description(exc))
         except drf_exceptions.APIException as exc:
             return errors(out, exc.status_code, str(exc.detail))
+        except (OperationalError, InterfaceError):
+            connection.close_if_unusable_or_obsolete()
+            response = errors(
+                out, 503, _("The database is unavailable for a moment; try again shortly.")
+            )
+            response["Retry-After"] = str(RETRY_AFTER_S)
+            return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -91,6 +102,26 @@ def _service(category: FeedbackCategory, english: bool) -> dict:
         "keywords": "",
         "group": "",
     }
+
+
+@georeport
+def discovery(request, fmt: str):
+    """The discovery document: where the GeoReport v2 endpoint is and what it speaks."""
+    _method(request, "GET")
+    endpoint = {
+        "specification": "http://wiki.open311.org/GeoReport_v2",
+        "url": request.build_absolute_uri("/open311/v2"),
+        "changeset": CHANGESET,
+        "type": "production",
+        "formats": ["application/json", "text/xml"],
+    }
+    body = {
+        "changeset": CHANGESET,
+        "contact": _("Ho Chi Minh City hotline 1022"),
+        "key_service": _("API keys are issued by the city's administrators."),
+        "endpoints": [endpoint],
+    }
+    return respond(fmt, "discovery", body)
 
 
 def _english() -> bool:

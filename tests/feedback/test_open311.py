@@ -228,3 +228,19 @@ def test_post_with_an_address_string_and_an_ambiguous_one(client, api_key):
     ambiguous = file_request(client, api_key, ward, lat=None, long=None, address_string=name)
     assert ambiguous.status_code == 400
     assert "more than one place" in ambiguous.json()[0]["description"]
+
+
+def test_discovery_points_to_the_endpoint_in_both_formats(client):
+    body = client.get("/open311/discovery.json").json()
+    (endpoint,) = body["endpoints"]
+    assert endpoint["url"] == "http://testserver/open311/v2"
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert set(endpoint["formats"]) == {"application/json", "text/xml"}
+    root = xml(client.get("/open311/discovery.xml"))
+    assert root.tag == "discovery"
+    assert root.findtext("endpoints/endpoint/url") == "http://testserver/open311/v2"
+    formats = [f.text for f in root.findall("endpoints/endpoint/formats/format")]
+    assert formats == ["application/json", "text/xml"]
+    # and the endpoint it names answers
+    path = endpoint["url"].removeprefix("http://testserver") + "/services.json"
+    assert client.get(path).status_code == 200

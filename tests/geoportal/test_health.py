@@ -53,3 +53,28 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, database_down):
 
 def test_healthz_is_not_cached(client, db):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/v1/feedback/items/", {"category": "den-duong"}),
+        ("get", "/api/v1/feedback/track/HCM-0000-0000/", None),
+        ("get", "/api/v1/areas/", None),
+        ("get", "/tiles/facilities/10/813/480.mvt", None),
+    ],
+)
+def test_a_database_away_is_a_json_503_with_retry_after(client, database_down, method, path, body):
+    kwargs = {"data": body, "content_type": "application/json"} if body else {}
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "unavailable"
+
+
+def test_open311_says_so_in_its_own_error_format(client, database_down):
+    for fmt in ("json", "xml"):
+        response = client.get(f"/open311/v2/requests.{fmt}")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+    assert client.get("/open311/v2/services.json").json()[0]["code"] == 503
