@@ -15,7 +15,7 @@ MAPPROXY_PORT ?= 8001
 # production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
 export COMMONMAP_DEV ?= 1
 
-.PHONY: run test stop system venv db migrate demo static messages lint bench clean-db
+.PHONY: run test stop system venv db migrate demo static messages lint bench bench-feedback clean-db
 
 system:
 	@scripts/install_system.sh
@@ -77,6 +77,11 @@ bench: demo
 	$(PY) bench/features.py
 	$(PY) bench/tiles.py
 	$(PY) bench/imports.py
+
+# Not in `bench`: on the project's own cluster it restarts PostgreSQL half way (--no-restart).
+bench-feedback: demo
+	@mkdir -p run
+	$(PY) bench/feedback.py 2> run/feedback-bench-server.log
 
 clean-db:
 	@scripts/db.sh drop

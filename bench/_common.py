@@ -74,7 +74,7 @@ def gunicorn(
             try:
                 if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or workers still booting (timeout)
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not start (exit code {process.poll()})")

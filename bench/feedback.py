@@ -480,10 +480,7 @@ def run(
     """The clients against a fresh gunicorn (and the restart, if asked for): (what they were
     told, what the restart did, the share of a core the clients took)."""
     ledger, report = Ledger(), Restart()
-    # --preload: the app is imported once, before the workers fork. Without it 2 x cores + 1
-    # workers importing Django at once on a small machine answer the first /healthz after
-    # the 2 s that _common.gunicorn waits (3 s on 2 cores). The requests are served the same.
-    with gunicorn(args.workers, {"GUNICORN_CMD_ARGS": "--preload"}) as (base, _master):
+    with gunicorn(args.workers) as (base, _master):
         items_url = f"{base}/api/v1/feedback/items/"
         with requests.Session() as warm:  # every worker imports the API before the clock
             for _ in range(args.workers * 3):

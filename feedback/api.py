@@ -196,7 +196,6 @@ class ItemList(APIView):
         if anonymous and not (key and _is_replay(scope, key)):
             ratelimit.hit(ratelimit.client_of(request))
         item, created = submit_once(submission, actor, scope=scope, key=key)
-        item = FeedbackItem.objects.select_related("category", "ward").get(pk=item.pk)
         if actor.user is not None:
             body = _staff_or_owner_json(item, request, actor)
         else:
