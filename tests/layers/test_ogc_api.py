@@ -242,7 +242,12 @@ def test_collections_list_built_in_then_public_imported_layers(client, points_la
     public_imported = sorted(
         Layer.objects.filter(is_public=True, is_hidden=False).values_list("slug", flat=True)
     )
-    assert [c["id"] for c in body["collections"]] == ["areas", "facilities", "feedback", *public_imported]
+    assert [c["id"] for c in body["collections"]] == [
+        "areas",
+        "facilities",
+        "feedback",
+        *public_imported,
+    ]
     assert "tram-sac" in public_imported
     assert _links(body)[("self", "application/json")] == "http://testserver/ogc/collections?f=json"
 

@@ -185,7 +185,13 @@ def wms_png(mapproxy: MapProxy, crs: str, bbox: tuple, layers: str, size: int = 
 
 def test_config_has_one_layer_per_public_layer_plus_basemap_and_all(mapproxy):
     conf = yaml.safe_load((mapproxy.directory / "mapproxy.yaml").read_text())
-    assert [layer["name"] for layer in conf["layers"]] == ["all", "basemap", "areas", "facilities", "feedback"]
+    assert [layer["name"] for layer in conf["layers"]] == [
+        "all",
+        "basemap",
+        "areas",
+        "facilities",
+        "feedback",
+    ]
     assert conf["caches"]["facilities@3857"]["refresh_before"] == {"minutes": 5}
     assert conf["caches"]["basemap@9210"]["refresh_before"] == {"hours": 24}
     assert conf["services"]["wms"]["srs"] == ["EPSG:3857", "EPSG:4326", "EPSG:9210", "CRS:84"]
@@ -269,7 +275,9 @@ def test_wmts_capabilities_list_the_layers_and_three_tile_matrix_sets(mapproxy):
         for layer in contents.findall(f"{WMTS}Layer")
     }
     matrix_sets = {"GLOBAL_WEBMERCATOR", "hcmc_4326", "hcmc_9210"}
-    assert layers == {name: matrix_sets for name in ("all", "basemap", "areas", "facilities", "feedback")}
+    assert layers == {
+        name: matrix_sets for name in ("all", "basemap", "areas", "facilities", "feedback")
+    }
     crs = {
         tms.findtext(f"{OWS}Identifier"): tms.findtext(f"{OWS}SupportedCRS")
         for tms in contents.findall(f"{WMTS}TileMatrixSet")
