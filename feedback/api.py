@@ -9,6 +9,7 @@ code can follow the item's public view (``track/``). Every refusal is a domain e
 from datetime import datetime, time
 
 from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,6 +29,7 @@ from feedback.intake import Submission, normalise_code, submit_once
 from feedback.models import (
     Channel,
     FeedbackCategory,
+    FeedbackEvent,
     FeedbackItem,
     FeedbackPhoto,
     IdempotencyRecord,
@@ -239,7 +241,10 @@ class ItemList(APIView):
         limit, offset = _page(request.query_params)
         total = items.count()
         page = items.select_related("category", "ward", "reporter", "merged_into", "api_key")
-        page = page.prefetch_related("photos", "events")[offset : offset + limit]
+        page = page.prefetch_related(
+            Prefetch("photos", queryset=FeedbackPhoto.objects.only("item_id", "position")),
+            Prefetch("events", queryset=FeedbackEvent.objects.select_related("actor")),
+        )[offset : offset + limit]
         results = [_staff_or_owner_json(item, request, actor) for item in page]
         return Response(
             {

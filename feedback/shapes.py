@@ -28,13 +28,19 @@ def is_public(item: FeedbackItem) -> bool:
     return item.status in PUBLIC_STATUSES
 
 
+def photo_positions(item: FeedbackItem) -> list[int]:
+    """The item's photo numbers, from prefetched photos when a list page fetched them."""
+    return sorted(photo.position for photo in item.photos.all())
+
+
 def _point(geom) -> dict | None:
     return None if geom is None else {"lon": round(geom.x, 7), "lat": round(geom.y, 7)}
 
 
 def _timeline(item: FeedbackItem, private: bool) -> list[dict]:
     events = []
-    for event in item.events.select_related("actor").order_by("at", "id"):
+    # .all(): a list page prefetches them (with their actors); sorted here, not in SQL.
+    for event in sorted(item.events.all(), key=lambda e: (e.at, e.id)):
         entry = {
             "at": event.at,
             "from": event.from_status or None,
@@ -58,10 +64,8 @@ def item_json(
 ) -> dict:
     """An item with its timeline; reporter, exact point and address only when ``private``."""
     photos = [
-        request.build_absolute_uri(
-            reverse("feedback-photo", args=[item.tracking_code, photo.position])
-        )
-        for photo in item.photos.only("position").order_by("position")
+        request.build_absolute_uri(reverse("feedback-photo", args=[item.tracking_code, position]))
+        for position in photo_positions(item)
     ]
     body = {
         "tracking_code": item.tracking_code,

@@ -16,6 +16,7 @@ text. ``service_request_id`` is the tracking code.
 from datetime import datetime, time, timedelta
 
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +33,13 @@ from feedback.models import (
     Channel,
     FeedbackCategory,
     FeedbackItem,
+    FeedbackPhoto,
     IdempotencyRecord,
     Role,
 )
 from feedback.open311.render import FORMATS, errors, respond
 from feedback.public import PUBLIC_STATUSES
+from feedback.shapes import photo_positions
 from feedback.workflow import Actor
 from geoportal.errors import (
     CommonMapError,
@@ -164,7 +167,7 @@ def _status(item: FeedbackItem) -> str:
 
 
 def _request_json(item: FeedbackItem, request, english: bool) -> dict:
-    photo = item.photos.only("position").order_by("position").first()
+    positions = photo_positions(item)
     point = item.public_geom
     notes = item.rejection_reason or ""
     if item.merged_into_id:
@@ -187,9 +190,9 @@ def _request_json(item: FeedbackItem, request, english: bool) -> dict:
         "lat": round(point.y, 7) if point else None,
         "long": round(point.x, 7) if point else None,
         "media_url": request.build_absolute_uri(
-            reverse("feedback-photo", args=[item.tracking_code, photo.position])
+            reverse("feedback-photo", args=[item.tracking_code, positions[0]])
         )
-        if photo
+        if positions
         else "",
     }
 
@@ -250,7 +253,8 @@ def _list(request, fmt: str):
         if end:
             items = items.filter(created_at__lte=end)
     english = _english()
-    page = items.prefetch_related("photos").order_by("-created_at")[:MAX_REQUESTS]
+    photos = Prefetch("photos", queryset=FeedbackPhoto.objects.only("item_id", "position"))
+    page = items.prefetch_related(photos).order_by("-created_at")[:MAX_REQUESTS]
     return respond(fmt, "service_requests", [_request_json(i, request, english) for i in page])
 
 

@@ -596,3 +596,27 @@ def test_the_place_search_endpoint(client):
     assert found["candidates"][0]["name"] == facility.name
     blank = client.get("/api/v1/feedback/places/?q=")
     assert blank.status_code == 400 and blank.json()["parameter"] == "q"
+
+
+def test_a_list_page_costs_the_same_queries_for_3_items_as_for_1(client, wards, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["resident"])
+    post(client, report(wards[0]))
+    client.force_login(people["admin"])
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(ITEMS).json()["count"] == 1
+    client.force_login(people["resident"])
+    post(client, report(wards[0]))
+    post(client, report(wards[1]))
+    client.force_login(people["admin"])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(ITEMS).json()["count"] == 3
+    assert len(three) == len(one)
+    first = FeedbackItem.objects.order_by("id").first().tracking_code
+    with CaptureQueriesContext(connection) as open311_one:
+        assert len(client.get(f"/open311/v2/requests.json?service_request_id={first}").json()) == 1
+    with CaptureQueriesContext(connection) as open311_all:
+        assert len(client.get("/open311/v2/requests.json").json()) == 3
+    assert len(open311_all) == len(open311_one)
