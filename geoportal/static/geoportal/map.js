@@ -1,7 +1,8 @@
 /*
  * The public map: the wards of one boundary generation drawn as outlines from the areas
  * API (there is no basemap, so the page works without internet), "which ward is this?"
- * on click from the lookup API, and a search by name.
+ * on click from the lookup API, a search by name, and the residents' reports in view
+ * (public fields only, at their public, possibly coarsened, locations).
  *
  * Routes come from data-* attributes of #map and translated texts from #ui-text, so this
  * file holds no URL and no language. The Leaflet map is exposed as window.map for the
@@ -12,6 +13,8 @@ const L = window.L;
 const PAGE_SIZE = 500; // the areas API's maximum page size
 const SIMPLIFY_M = 20; // metres: invisible at city scale, a fraction of the download
 const SEARCH_LIMIT = 10;
+const FEEDBACK_PAGE = 1000; // the features API's maximum page size
+const OPEN_STATUSES = new Set(["received", "accepted", "in_progress"]);
 
 const WARD_STYLE = { className: "ward", color: "#1f4e79", weight: 1, fillColor: "#dbe7f3", fillOpacity: 0.55 };
 const SELECTED_STYLE = { color: "#b03a2e", weight: 3, fillColor: "#f6c9bd", fillOpacity: 0.75 };
@@ -29,6 +32,12 @@ const lookupResult = document.getElementById("lookup-result");
 const searchForm = document.getElementById("search");
 const searchStatus = document.getElementById("search-status");
 const searchResults = document.getElementById("search-results");
+const feedbackToggle = document.getElementById("feedback-toggle");
+const feedbackStatus = document.getElementById("feedback-status");
+const statusLabels = Object.fromEntries(
+  [...document.querySelectorAll("#feedback-status-labels [data-status]")].map((el) => [el.dataset.status, el.textContent]),
+);
+const english = document.documentElement.lang.startsWith("en");
 
 const map = L.map(mapEl, { center: [10.78, 106.7], zoom: 10, zoomSnap: 0.25 });
 window.map = map;
@@ -46,6 +55,8 @@ const state = {
   drawSeq: 0,
   lookupSeq: 0,
   searchSeq: 0,
+  feedback: null, // L.LayerGroup of the reports in view
+  feedbackSeq: 0,
 };
 
 /** An API answer with an error status; message is the API's own `detail`. */
@@ -266,7 +277,85 @@ async function search(query) {
   }
 }
 
+// --- residents' reports ---------------------------------------------------------------
+
+function reportPopup(properties) {
+  // Built with textContent only: descriptions are residents' own words.
+  const box = document.createElement("div");
+  box.className = "report";
+  const line = (tag, className, content) => {
+    const element = document.createElement(tag);
+    element.className = className;
+    element.textContent = content;
+    box.append(element);
+  };
+  line("strong", "report-category", english ? properties.category_name_en : properties.category_name);
+  line("p", "report-status", `${statusLabels[properties.status] ?? properties.status} · ${properties.tracking_code}`);
+  line("p", "report-description", properties.description);
+  const reported = new Date(properties.created_at).toLocaleDateString(document.documentElement.lang);
+  line("p", "report-meta", `${format(text.reported, { date: reported })} · ${properties.ward_name}`);
+  if (properties.location_precision_m > 0) {
+    line("p", "report-approximate", format(text.approximate, { metres: properties.location_precision_m }));
+  }
+  const link = document.createElement("a");
+  link.href = urls.trackUrl.replace("CODE", properties.tracking_code);
+  link.textContent = properties.tracking_code;
+  link.className = "report-link";
+  box.append(link);
+  return box;
+}
+
+function drawReports(features) {
+  state.feedback?.remove();
+  state.feedback = L.layerGroup(
+    features.map((feature) => {
+      const [lon, lat] = feature.geometry.coordinates;
+      const open = OPEN_STATUSES.has(feature.properties.status);
+      return L.circleMarker([lat, lon], {
+        className: `feedback-point status-${feature.properties.status}`,
+        radius: 6,
+        color: "#fff",
+        weight: 1.5,
+        fillColor: open ? "#d35400" : "#1e8449",
+        fillOpacity: 0.95,
+      }).bindPopup(() => reportPopup(feature.properties));
+    }),
+  ).addTo(map);
+  mapEl.dataset.feedbackCount = String(features.length);
+}
+
+async function showReports() {
+  const seq = ++state.feedbackSeq;
+  if (!feedbackToggle.checked) {
+    state.feedback?.remove();
+    showStatus(feedbackStatus, "");
+    return;
+  }
+  const bounds = map.getBounds();
+  const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+    .map((value) => value.toFixed(6))
+    .join(",");
+  try {
+    const page = await getJSON(apiUrl(urls.feedbackUrl, { bbox, page_size: FEEDBACK_PAGE }));
+    if (seq !== state.feedbackSeq) return;
+    drawReports(page.features);
+    const shown = page.features.length;
+    showStatus(
+      feedbackStatus,
+      page.count > shown ? format(text.feedbackMore, { shown, count: page.count }) : format(text.feedbackShown, { count: shown }),
+    );
+    mapEl.dataset.feedbackState = "ready";
+  } catch (error) {
+    if (seq !== state.feedbackSeq) return;
+    showStatus(feedbackStatus, format(text.feedbackFailed, { error: error.message }), true);
+    mapEl.dataset.feedbackState = "error";
+  }
+}
+
 // --- wiring ---------------------------------------------------------------------------
+
+map.on("moveend", () => showReports());
+feedbackToggle.addEventListener("change", () => showReports());
 
 map.on("click", (event) => {
   if (state.generation) lookUp(event.latlng.wrap());
@@ -284,6 +373,7 @@ searchForm.addEventListener("submit", (event) => {
 
 try {
   await showGeneration(await loadGenerations());
+  await showReports();
 } catch (error) {
   showStatus(mapStatus, format(text.loadFailed, { error: error.message }), true);
   mapEl.dataset.state = "error";
