@@ -191,6 +191,8 @@ COMMONMAP = {
     "FEEDBACK_ANON_PER_HOUR": env_int("COMMONMAP_FEEDBACK_ANON_PER_HOUR", 30),
     "FEEDBACK_PHOTO_MAX_BYTES": env_int("COMMONMAP_FEEDBACK_PHOTO_MAX_BYTES", 10 << 20),
     "FEEDBACK_DUPLICATE_RADIUS_M": env_int("COMMONMAP_FEEDBACK_DUPLICATE_RADIUS_M", 50),
+    # Behind a reverse proxy: the header that carries the client's address (rate limits).
+    "CLIENT_IP_HEADER": env_str("COMMONMAP_CLIENT_IP_HEADER", ""),
 }
 
 LOGGING = {

@@ -328,9 +328,12 @@ def requests(request, fmt: str) -> HttpResponse:
 
 @georeport
 def request_detail(request, request_id: str, fmt: str):
-    """One request, as a list of one (the specification's shape)."""
+    """One request, as a list of one (the specification's shape). Asked for by its id, a
+    rejected or merged request answers too (closed, with the reason or the item it went
+    into), so that the client that filed it learns what became of it."""
     _method(request, "GET")
-    item = _public_items().filter(tracking_code=normalise_code(request_id)).first()
+    items = FeedbackItem.objects.select_related("category", "ward", "merged_into")
+    item = items.filter(tracking_code=normalise_code(request_id)).first()
     if item is None:
         raise NotFound(_("No service request {id}.").format(id=request_id))
     return respond(fmt, "service_requests", [_request_json(item, request, _english())])

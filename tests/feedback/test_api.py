@@ -620,3 +620,14 @@ def test_a_list_page_costs_the_same_queries_for_3_items_as_for_1(client, wards, 
     with CaptureQueriesContext(connection) as open311_all:
         assert len(client.get("/open311/v2/requests.json").json()) == 3
     assert len(open311_all) == len(open311_one)
+
+
+def test_behind_a_proxy_the_limit_follows_the_forwarded_address(client, wards):
+    with limits(
+        FEEDBACK_ANON_PER_MINUTE=1, FEEDBACK_ANON_PER_HOUR=100, CLIENT_IP_HEADER="X-Forwarded-For"
+    ):
+        first = post(client, report(wards[0]), HTTP_X_FORWARDED_FOR="198.51.100.1, 10.0.0.1")
+        other = post(client, report(wards[0]), HTTP_X_FORWARDED_FOR="198.51.100.1, 10.0.0.2")
+        again = post(client, report(wards[0]), HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    # The last entry is the one the proxy added: the client as the proxy saw it.
+    assert (first.status_code, other.status_code, again.status_code) == (201, 201, 429)

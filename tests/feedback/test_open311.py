@@ -244,3 +244,15 @@ def test_discovery_points_to_the_endpoint_in_both_formats(client):
     # and the endpoint it names answers
     path = endpoint["url"].removeprefix("http://testserver") + "/services.json"
     assert client.get(path).status_code == 200
+
+
+def test_a_rejected_request_is_closed_with_its_reason_when_asked_by_id(client, api_key, wards):
+    from feedback.workflow import Actor, transition
+
+    code = file_request(client, api_key, wards[0]).json()[0]["service_request_id"]
+    transition(Actor(None, "admin"), code, "rejected", reason="Không thuộc thẩm quyền")
+    (entry,) = client.get(f"{BASE}/requests/{code}.json").json()
+    assert entry["status"] == "closed"
+    assert entry["status_notes"] == "Không thuộc thẩm quyền"
+    listed = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
+    assert code not in listed  # off the public list
