@@ -6,7 +6,7 @@ code can follow the item's public view (``track/``). Every refusal is a domain e
 401, 403, 404, 409, 413, 422, 429) with its reason.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Prefetch
@@ -267,27 +267,25 @@ def _csv(params, name: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def _instant(params, name: str, end: bool):
+def parse_instant(params, name: str, *, end: bool):
+    """A date (its first or, with ``end``, its last moment) or a date-time; naive ones in
+    the city's time zone. None when absent; InvalidParameter naming the parameter."""
     raw = params.get(name)
     if not raw:
         return None
     moment = parse_datetime(raw)
     if moment is None:
         try:
-            day = datetime.fromisoformat(raw).date() if "T" not in raw else None
+            moment = datetime.combine(date.fromisoformat(raw), time.max if end else time.min)
         except ValueError:
-            day = None
-        if day is None:
             raise InvalidParameter(
-                _("'{name}' must be a date (YYYY-MM-DD) or a date-time, got {raw}.").format(
-                    name=name, raw=repr(raw)
-                ),
+                _(
+                    "'{name}' must be a date (YYYY-MM-DD) or a date-time such as "
+                    "2026-11-26T09:00:00+07:00, got {raw}."
+                ).format(name=name, raw=repr(raw)),
                 parameter=name,
-            )
-        moment = datetime.combine(day, time.max if end else time.min)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+            ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def filter_items(items, params):
@@ -309,8 +307,8 @@ def filter_items(items, params):
         items = items.filter(category__code__in=categories)
     if channels := _csv(params, "channel"):
         items = items.filter(channel__in=channels)
-    after = _instant(params, "created_after", end=False)
-    before = _instant(params, "created_before", end=True)
+    after = parse_instant(params, "created_after", end=False)
+    before = parse_instant(params, "created_before", end=True)
     if after:
         items = items.filter(created_at__gte=after)
     if before:

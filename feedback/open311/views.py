@@ -13,20 +13,20 @@ Every answer is public: the location is the coarsened one, no reporter details, 
 text. ``service_request_id`` is the tracking code.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf_exceptions
 
 from apikeys import keys
+from feedback.api import parse_instant
 from feedback.intake import Submission, check_key, normalise_code, submit_once
 from feedback.models import (
     OPEN_STATUSES,
@@ -203,26 +203,6 @@ def _public_items():
     )
 
 
-def _date(params, name: str, end: bool):
-    raw = params.get(name)
-    if not raw:
-        return None
-    moment = parse_datetime(raw)
-    if moment is None:
-        try:
-            moment = datetime.combine(
-                datetime.strptime(raw, "%Y-%m-%d").date(), time.max if end else time.min
-            )
-        except ValueError:
-            raise InvalidParameter(
-                _("'{name}' must be a w3 date-time such as 2026-11-26T09:00:00+07:00.").format(
-                    name=name
-                ),
-                parameter=name,
-            ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 def _list(request, fmt: str):
     params = request.GET
     items = _public_items()
@@ -242,8 +222,8 @@ def _list(request, fmt: str):
                 items = items.filter(status__in=OPEN_STATUSES)
             elif wanted == {"closed"}:
                 items = items.exclude(status__in=OPEN_STATUSES)
-        start = _date(params, "start_date", end=False)
-        end = _date(params, "end_date", end=True)
+        start = parse_instant(params, "start_date", end=False)
+        end = parse_instant(params, "end_date", end=True)
         if start is None and end is None:
             start = timezone.now() - timedelta(days=DEFAULT_DAYS)
         if start and end and start > end:
