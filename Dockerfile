@@ -18,4 +18,4 @@ RUN COMMONMAP_DEV=1 python manage.py compilemessages --verbosity 0 \
 
 EXPOSE 8000
 # Migrate and load the demo areas and facilities (all idempotent), then serve.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_demo_areas && python manage.py load_demo_facilities && exec gunicorn geoportal.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile - --no-control-socket"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_demo_areas && python manage.py load_demo_facilities && python manage.py load_demo_feedback && exec gunicorn geoportal.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile - --no-control-socket"]

@@ -36,6 +36,7 @@ migrate: venv db
 demo: migrate
 	$(PY) manage.py load_demo_areas
 	$(PY) manage.py load_demo_facilities
+	$(PY) manage.py load_demo_feedback
 
 messages: venv
 	$(PY) manage.py compilemessages --ignore ".venv/*" --verbosity 0
