@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +122,7 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
             _("The description is over {limit} characters.").format(limit=MAX_DESCRIPTION),
             parameter="description",
         )
+    _check_email(submission.reporter_email.strip())
     lon, lat = _location(submission)
     point = Point(lon, lat, srid=4326)
     ward = ward_for_point(point)
@@ -175,6 +178,18 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
         except IntegrityError:  # a tracking code already taken: draw again
             continue
     raise RuntimeError("no free tracking code after 5 draws")
+
+
+def _check_email(email: str) -> None:
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidParameter(
+            _("{email} is not an e-mail address.").format(email=repr(email)),
+            parameter="reporter_email",
+        ) from None
 
 
 def _location(submission: Submission) -> tuple[float, float]:

@@ -149,6 +149,7 @@ def test_signed_in_residents_are_not_rate_limited(client, wards, people):
         ({"location": {"lon": 105.85, "lat": 21.03}}, "location", "outside_city"),
         ({"location": None}, "location", "invalid_parameter"),
         ({"description": 12}, "description", "invalid_parameter"),
+        ({"reporter_email": "khong-phai-email"}, "reporter_email", "invalid_parameter"),
     ],
 )
 def test_bad_submissions_are_refused_precisely_and_store_nothing(
