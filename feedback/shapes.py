@@ -70,6 +70,7 @@ def item_json(
     body = {
         "tracking_code": item.tracking_code,
         "url": request.build_absolute_uri(reverse("feedback-track", args=[item.tracking_code])),
+        "page": request.build_absolute_uri(reverse("track-page", args=[item.tracking_code])),
         "category": category_json(item.category, language),
         "description": item.description,
         "channel": item.channel,

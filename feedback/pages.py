@@ -1,0 +1,47 @@
+"""The residents' page: follow a report by its tracking code (/track/HCM-XXXX-XXXX/).
+
+Server-rendered, no JavaScript: the link a hotline operator reads out or an SMS carries
+must open on any phone. It shows the public view only (the same as the API's ``track/``):
+no reporter, no address text, no exact point.
+"""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from feedback.api import public_item
+from feedback.intake import normalise_code
+from feedback.models import Role, Status
+from feedback.shapes import is_public, item_json
+from geoportal.errors import NotFound
+
+
+@require_GET
+def track_form(request):
+    """The form; a code typed or heard ("hcm 7k3m x9qd") goes to its canonical page."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect(reverse("track-page", args=[normalise_code(code)]))
+    return render(request, "feedback/track.html", {"item": None})
+
+
+@require_GET
+def track_page(request, code: str):
+    """One report's public page: where it stands, its timeline, its photos."""
+    canonical = normalise_code(code)
+    if canonical != code:
+        return redirect(reverse("track-page", args=[canonical]))
+    try:
+        item = public_item(canonical)
+    except NotFound:
+        context = {"item": None, "error": _("No report has the code {code}.").format(code=code)}
+        return render(request, "feedback/track.html", context, status=404)
+    body = item_json(item, request, private=False, language=get_language())
+    roles = dict(Role.choices)
+    for event in body["timeline"]:
+        event["to_label"] = Status(event["to"]).label
+        event["role_label"] = roles.get(event["by_role"], "")
+    context = {"item": body, "photos": body["photos"] if is_public(item) else []}
+    return render(request, "feedback/track.html", context)
