@@ -66,4 +66,8 @@ def feedback_spec() -> LayerSpec:
             Field("rating", "integer", _("Rating (1-5)"), sql="t.rating"),
         ),
         source=_("Residents' reports to the city (hotline 1022, app, web)"),
+        # Reports arrive one at a time from many clients: cells are counted per tile.
+        cluster_below=12,
+        cluster_source="grid",
+        group_by="category, status",
     )

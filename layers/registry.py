@@ -169,6 +169,10 @@ class LayerSpec:
     # points (tiles/mvt.py); ``group_by`` names the attributes counted per value.
     cluster_below: int | None = None
     group_by: str | None = None
+    # Where the cells come from: the point-count "pyramid" kept by triggers (large layers
+    # written in bulk), or a "grid" counted from the tile's points when it is made (layers
+    # written one row at a time by many clients, whose pyramid rows would be hot spots).
+    cluster_source: str = "pyramid"
 
     def visible_fields(self, user) -> tuple[Field, ...]:
         """The properties this user may see."""

@@ -8,6 +8,8 @@ with counts (total and per group, e.g. category) instead of points below their
 ``cluster_below`` zoom, and up to zoom 15 wherever a tile would hold more than
 ``MAX_POINTS_PER_TILE`` points: the cells come from the point-count pyramid
 (tiles/pyramid.py), so a low-zoom tile over two million points reads a few thousand rows.
+A layer whose ``cluster_source`` is "grid" (feedback: rows written one at a time by many
+clients) has its cells counted from the tile's points instead, below ``cluster_below`` only.
 """
 
 import re
@@ -90,6 +92,44 @@ def _clusters_sql(spec: LayerSpec) -> str:
     )
 
 
+def _grid_sql(spec: LayerSpec, z: int) -> str:
+    """Cells counted from the layer's points inside the tile as it is made (no pyramid):
+    the same ``count``, ``cluster`` and ``count_<attribute>_<value>`` as ``_clusters_sql``."""
+    width = tile_width(z) / CELLS
+    fields = {f.name: f for f in spec.fields}
+    groups = [name.strip() for name in (spec.group_by or "").split(",") if name.strip()]
+    group_columns = "".join(
+        f", ({fields[name].expression})::text AS g{i}" for i, name in enumerate(groups)
+    )
+    per_group = " UNION ALL ".join(
+        f"SELECT cx, cy, {_quoted('count_' + name + '_')} || coalesce(g{i}, '') AS k, "
+        f"count(*) AS n FROM pts GROUP BY cx, cy, g{i}"
+        for i, name in enumerate(groups)
+    )
+    counted = (
+        f", counted AS (SELECT cx, cy, jsonb_object_agg(k, n) AS counts FROM ({per_group}) AS s "
+        "GROUP BY cx, cy)"
+        if groups
+        else ", counted AS (SELECT NULL::int AS cx, NULL::int AS cy, NULL::jsonb AS counts)"
+    )
+    return (
+        "WITH pts AS (SELECT ST_X(m.p) AS x, ST_Y(m.p) AS y, "
+        f"floor((ST_X(m.p) - ST_XMin(_tile.e)) / {width!r})::int AS cx, "
+        f"floor((ST_YMax(_tile.e) - ST_Y(m.p)) / {width!r})::int AS cy{group_columns} "
+        f"FROM {spec.from_sql}, _tile "
+        f"CROSS JOIN LATERAL (SELECT ST_Transform({spec.geom_sql}, 3857) AS p) AS m "
+        f"WHERE ({spec.where_sql}) AND {spec.geom_sql} && _tile.e4326_inner "
+        "AND ST_Intersects(m.p, _tile.e)), "
+        "cells AS (SELECT cx, cy, count(*) AS n, avg(x) AS ax, avg(y) AS ay FROM pts "
+        f"GROUP BY cx, cy){counted} "
+        "SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cells.ax, cells.ay), 3857), "
+        f"(SELECT e FROM _tile), {EXTENT}, 0, true) AS geom, NULL::bigint AS fid, "
+        "jsonb_build_object('count', cells.n::int, 'cluster', true) "
+        "|| coalesce(counted.counts, '{}'::jsonb) AS attrs "
+        "FROM cells LEFT JOIN counted ON counted.cx = cells.cx AND counted.cy = cells.cy"
+    )
+
+
 def clustered(spec: LayerSpec, z: int) -> bool:
     """Whether this layer's tiles at zoom ``z`` always hold cells instead of points."""
     return spec.cluster_below is not None and z < spec.cluster_below
@@ -107,6 +147,8 @@ def _layer_sql(spec: LayerSpec, z: int) -> str:
     points = mvt(_features_sql(spec, z))
     if spec.cluster_below is None or z > TOP_LEVEL:
         return points
+    if spec.cluster_source == "grid":
+        return mvt(_grid_sql(spec, z)) if clustered(spec, z) else points
     if clustered(spec, z):
         return mvt(_clusters_sql(spec))
     # Dense tiles below zoom 16 carry cells too: the pyramid says how many points there are.

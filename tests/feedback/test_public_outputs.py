@@ -193,3 +193,42 @@ def test_tracking_open311_and_duplicates_are_public_too(client, pavement):
     )
     assert_private_fields_absent(near.content.decode())
     assert near.json()["results"][0]["distance_m"] % 10 == 0
+
+
+def test_low_zoom_tiles_carry_counted_cells_that_add_up(client, pavement, item, wards, actors):
+    from collections import Counter
+
+    from django.db import connection
+
+    glon, glat = inside(wards[1])
+    submit(
+        Submission(category="rac-thai", description="Rác", channel="web", lon=glon, lat=glat),
+        actors["resident"],
+    )
+    lon, lat = public_point(pavement)
+    z = 9
+    x, y, _px, _py = _tile_of(lon, lat, z)
+    response = client.get(f"/tiles/feedback/{z}/{x}/{y}.mvt", HTTP_ACCEPT_ENCODING="gzip")
+    cells = mapbox_vector_tile.decode(gzip.decompress(response.content))["feedback"]["features"]
+    assert cells and all(c["properties"]["cluster"] is True for c in cells)
+    with connection.cursor() as cursor:  # independently: public items in the tile's bounds
+        cursor.execute(
+            "SELECT c.code, t.status FROM feedback_feedbackitem t "
+            "JOIN feedback_feedbackcategory c ON c.id = t.category_id "
+            "WHERE ST_Intersects(ST_Transform(t.public_geom, 3857), ST_TileEnvelope(%s, %s, %s)) "
+            "AND t.status NOT IN ('rejected', 'merged')",
+            [z, x, y],
+        )
+        rows = cursor.fetchall()
+    assert sum(c["properties"]["count"] for c in cells) == len(rows) == 3
+    decoded = Counter()
+    for cell in cells:
+        for key, value in cell["properties"].items():
+            if key.startswith("count_category_"):
+                decoded[key.removeprefix("count_category_")] += value
+    assert decoded == Counter(code for code, _status in rows)
+    statuses = sum(
+        v for c in cells for k, v in c["properties"].items() if k == "count_status_received"
+    )
+    assert statuses == 3
+    assert not any("tracking_code" in c["properties"] for c in cells)
