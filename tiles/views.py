@@ -139,10 +139,17 @@ def _vector_layer(spec: LayerSpec) -> dict:
     description = str(spec.description)
     if spec.cluster_below is not None:
         fields.update({"count": "Number", "cluster": "Boolean"})
-        description += " " + _(
-            "Below zoom {zoom}, and in tiles too dense for points, grid cells: count, "
-            "cluster=true and count_<attribute>_<value> for {group}."
-        ).format(zoom=spec.cluster_below, group=spec.group_by or "-")
+        if spec.cluster_source == "grid":
+            cells = _(
+                "Below zoom {zoom}, grid cells: count, cluster=true and "
+                "count_<attribute>_<value> for {group}."
+            )
+        else:
+            cells = _(
+                "Below zoom {zoom}, and in tiles too dense for points, grid cells: count, "
+                "cluster=true and count_<attribute>_<value> for {group}."
+            )
+        description += " " + cells.format(zoom=spec.cluster_below, group=spec.group_by or "-")
     return {
         "id": spec.slug,
         "description": description.strip(),

@@ -232,3 +232,10 @@ def test_low_zoom_tiles_carry_counted_cells_that_add_up(client, pavement, item, 
     )
     assert statuses == 3
     assert not any("tracking_code" in c["properties"] for c in cells)
+
+
+def test_tilejson_says_below_which_zoom_reports_are_cells(client):
+    (layer,) = client.get("/tiles/feedback.json").json()["vector_layers"]
+    assert "Below zoom 12, grid cells" in layer["description"]
+    assert "category, status" in layer["description"]
+    assert {"count", "cluster"} <= layer["fields"].keys()
