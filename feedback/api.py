@@ -193,10 +193,10 @@ class ItemList(APIView):
         _may_submit(actor)
         key = request.headers.get("Idempotency-Key")
         scope = idempotency_scope(request)
-        anonymous = scope == "anonymous"
-        submission = submission_from(request, actor)
-        if anonymous and not (key and _is_replay(scope, key)):
+        # Before the photos are decoded: a refused caller costs one query, not a re-encoding.
+        if scope == "anonymous" and not (key and _is_replay(scope, key)):
             ratelimit.hit(ratelimit.client_of(request))
+        submission = submission_from(request, actor)
         item, created = submit_once(submission, actor, scope=scope, key=key)
         if actor.user is not None:
             body = _staff_or_owner_json(item, request, actor)

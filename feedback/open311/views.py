@@ -239,7 +239,7 @@ def _list(request, fmt: str):
 
 
 def _service_account(request) -> keys.ServiceAccount:
-    raw = request.POST.get("api_key") or request.GET.get("api_key") or keys.raw_key(request)
+    raw = keys.raw_key(request)
     if not raw:
         raise Unauthorised(_("An api_key is required to file a request."), parameter="api_key")
     try:

@@ -632,3 +632,10 @@ def test_behind_a_proxy_the_limit_follows_the_forwarded_address(client, wards):
         again = post(client, report(wards[0]), HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
     # The last entry is the one the proxy added: the client as the proxy saw it.
     assert (first.status_code, other.status_code, again.status_code) == (201, 201, 429)
+
+
+def test_a_refused_caller_is_told_before_their_photos_are_read(client, wards):
+    with limits(FEEDBACK_ANON_PER_MINUTE=1, FEEDBACK_ANON_PER_HOUR=100):
+        assert post(client, report(wards[0])).status_code == 201
+        response = _multipart(client, wards[0], [("x.jpg", b"not an image at all")])
+    assert response.status_code == 429  # not the photo's 400: the limit comes first
