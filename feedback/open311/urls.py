@@ -4,12 +4,13 @@
 from django.urls import path, register_converter
 
 from feedback.open311 import views
+from feedback.open311.render import FORMATS
 
 
 class FormatConverter:
     """``json`` or ``xml``; anything else is the 404 of an unknown path."""
 
-    regex = "json|xml"
+    regex = "|".join(FORMATS)
 
     def to_python(self, value: str) -> str:
         return value

@@ -14,6 +14,7 @@ text. ``service_request_id`` is the tracking code.
 """
 
 from datetime import timedelta
+from functools import wraps
 
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
@@ -23,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions as drf_exceptions
 
 from apikeys import keys
 from feedback.api import parse_instant
@@ -37,7 +37,7 @@ from feedback.models import (
     IdempotencyRecord,
     Role,
 )
-from feedback.open311.render import FORMATS, errors, respond
+from feedback.open311.render import errors, respond
 from feedback.public import PUBLIC_STATUSES
 from feedback.shapes import photo_positions
 from feedback.workflow import Actor
@@ -49,7 +49,7 @@ from geoportal.errors import (
     NotFound,
     status_for,
 )
-from geoportal.middleware import RETRY_AFTER_S
+from geoportal.middleware import RETRY_AFTER_S, unavailable_message
 from layers.params import parse_lon_lat
 
 # When this endpoint's behaviour last changed (the discovery document's "changeset").
@@ -58,33 +58,22 @@ DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 
 
-def _fmt(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise NotFound(_("Unknown format {fmt}; use json or xml.").format(fmt=repr(fmt)))
-    return fmt
-
-
 def georeport(view):
-    """Domain errors and bad keys become the specification's error documents."""
+    """Domain errors and a database that is away become the specification's error
+    documents, in the format asked for (the URLs admit only json and xml)."""
 
-    def wrapped(request, *args, fmt: str = "json", **kwargs):
-        out = fmt if fmt in FORMATS else "json"
+    @wraps(view)
+    def wrapped(request, *args, fmt: str, **kwargs):
         try:
-            return view(request, *args, fmt=_fmt(fmt), **kwargs)
+            return view(request, *args, fmt=fmt, **kwargs)
         except CommonMapError as exc:
-            return errors(out, status_for(exc), _description(exc))
-        except drf_exceptions.APIException as exc:
-            return errors(out, exc.status_code, str(exc.detail))
+            return errors(fmt, status_for(exc), _description(exc))
         except (OperationalError, InterfaceError):
             connection.close_if_unusable_or_obsolete()
-            response = errors(
-                out, 503, _("The database is unavailable for a moment; try again shortly.")
-            )
+            response = errors(fmt, 503, unavailable_message())
             response["Retry-After"] = str(RETRY_AFTER_S)
             return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return csrf_exempt(wrapped)
 
 
