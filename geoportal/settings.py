@@ -40,6 +40,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The test run's database (pytest-django creates and drops it): a name of its own lets two
+# runs share one server.
+if env_str("COMMONMAP_TEST_DATABASE"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("COMMONMAP_TEST_DATABASE")}
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 5
 )
