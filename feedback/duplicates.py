@@ -4,6 +4,10 @@ Offered to the resident before and after submitting ("someone already reported t
 light"), and to staff, who may merge an item into another (``workflow.transition`` to
 "merged"). Only public fields leave here, and the distance is measured to the item's public
 (coarsened) location and rounded to 10 m, so the offer reveals no exact point.
+
+Anyone may ask, from any point, as often as they like: so whether an item is offered, and in
+which order, is decided on the public point too. A filter or an ordering on the exact point
+would let a caller walking query points along rays find where a resident stood (issue 12).
 """
 
 from django.conf import settings
@@ -20,9 +24,9 @@ JOIN feedback_feedbackcategory AS c ON c.id = t.category_id,
      (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) AS p
 WHERE c.code = %(category)s AND t.status = ANY (%(open)s::text[])
   AND t.tracking_code <> %(exclude)s
-  AND t.geom && ST_Expand(p.g, %(degrees)s)
-  AND ST_DWithin(t.geom::geography, p.g::geography, %(radius)s)
-ORDER BY ST_Distance(t.geom::geography, p.g::geography), t.created_at
+  AND t.public_geom && ST_Expand(p.g, %(degrees)s)
+  AND ST_DWithin(t.public_geom::geography, p.g::geography, %(radius)s)
+ORDER BY metres, t.created_at, t.tracking_code
 LIMIT %(limit)s
 """
 
