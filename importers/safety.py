@@ -454,9 +454,19 @@ class _XmlGuard(ContentHandler):
         self.quiet_bytes = 0  # fed since the parser last reported anything
 
     def startElement(self, name: str, attrs: object) -> None:
-        """One level down; KML never nests anywhere near the limit."""
+        """One level down; KML never nests anywhere near the limit. A NetworkLink (another
+        file, usually on a server) is refused: the importer fetches nothing a file names."""
         self.depth += 1
         self.quiet_bytes = 0
+        if name.rsplit(":", 1)[-1].lower() == "networklink":
+            raise _refusal(
+                UnsafeFile,
+                _(
+                    "'{name}' holds a NetworkLink to another file; the importer fetches "
+                    "nothing a file names. Upload the linked file itself."
+                ),
+                name=self.label,
+            )
         if self.depth > _MAX_XML_DEPTH:
             raise _refusal(
                 UnsafeFile,

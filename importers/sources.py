@@ -2,7 +2,8 @@
 
 Order matters: the size and the format (by content, against the extension) are checked
 first, archives are unpacked with the zip-bomb and path limits, KML is parsed with
-entities forbidden, and only then does GDAL see anything.
+entities and links forbidden, a CRS named by reference (a GeoJSON ``crs`` link, a ``.prj``
+that is not WKT) is refused, and only then does GDAL see anything.
 """
 
 import codecs
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from importers import encodings, reader, safety
+from importers import encodings, reader, references, safety
 from importers.errors import FormatMismatch, ImportRefused, UnreadableFile
 from importers.params import ImportParams
 from importers.reader import Dataset
@@ -43,6 +44,9 @@ def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
         )
     if fmt == "kml":
         safety.check_xml(path, name=name)
+    if fmt == "geojson":
+        references.check_geojson(path, name)
+    references.check_prj(path, name)
     if fmt == "shp":
         _check_sidecars(path, name)
     if params.encoding and params.encoding != "utf-8" and fmt in _UTF8_ONLY:
