@@ -15,7 +15,7 @@ MAPPROXY_PORT ?= 8001
 # production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
 export COMMONMAP_DEV ?= 1
 
-.PHONY: run test stop system venv db migrate demo static messages lint bench bench-feedback clean-db
+.PHONY: run test stop system venv devenv db migrate demo static messages lint bench bench-feedback clean-db
 
 system:
 	@scripts/install_system.sh
@@ -25,7 +25,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-venv: system $(VENV)/.installed
+# Front-end packages for the tests (MapLibre GL JS), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# A new shell lacks the exported COMMONMAP_DEV: settings read it from this git-ignored
+# marker, so `.venv/bin/python manage.py ...` works there too (production has no marker).
+devenv:
+	@mkdir -p run
+	@printf '# Written by make: this checkout is a local run (README, Environment variables).\nCOMMONMAP_DEV=%s\n' '$(COMMONMAP_DEV)' > run/dev.env
+
+venv: system devenv $(VENV)/.installed node_modules/.installed
 
 db: system
 	@scripts/db.sh start

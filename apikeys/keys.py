@@ -142,7 +142,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = raw_key(request)
         if not raw:
             return None
-        key = find(raw)
+        try:
+            key = find(raw)
+        except InvalidApiKey:
+            # As DRF does for its own errors: rendering the 401 (the browsable API reads
+            # request.user) must not try the key again and fail with a 500.
+            request.user = None
+            raise
         return ServiceAccount(key), key
 
 

@@ -42,7 +42,15 @@ class EventInline(admin.TabularInline):
     model = FeedbackEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "actor", "actor_role", "from_status", "to_status", "note")
+    readonly_fields = (
+        "at",
+        "actor",
+        "actor_role",
+        "from_status",
+        "to_status",
+        "note",
+        "internal_note",
+    )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -16,28 +16,34 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apikeys.keys import ServiceAccount, require_scope
-from feedback import duplicates, photos, places, ratelimit
-from feedback.intake import Submission, normalise_code, submit_once
+from feedback import api_schema, duplicates, photos, places, ratelimit
+from feedback.intake import (
+    Submission,
+    check_key,
+    is_replay,
+    normalise_code,
+    replay,
+    request_fingerprint,
+    submit_once,
+)
 from feedback.models import (
     Channel,
     FeedbackCategory,
     FeedbackEvent,
     FeedbackItem,
     FeedbackPhoto,
-    IdempotencyRecord,
     Role,
     Status,
 )
 from feedback.shapes import category_json, is_public, item_json
 from feedback.workflow import Actor, actor_for, get_item, rate, transition, visible_items
+from geoportal.clients import client_of
 from geoportal.errors import (
     Forbidden,
     InvalidParameter,
@@ -45,7 +51,9 @@ from geoportal.errors import (
     NotFound,
     json_errors,
 )
-from layers.params import parse_bbox, parse_lon_lat
+from geoportal.parsers import FormParser, JSONParser, MultiPartParser
+from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
+from logins.basic import basic_auth
 
 PAGE_DEFAULT = 50
 PAGE_MAX = 500
@@ -85,6 +93,20 @@ def _text(data, name: str, maximum: int = 5000) -> str:
     return value
 
 
+def body_fields(request) -> dict:
+    """The request's fields: a JSON object or a form; any other JSON (a list, a string) is a
+    400 naming the body, before anything reads a field of it."""
+    data = request.data
+    if not isinstance(data, dict):  # QueryDict is a dict too
+        raise InvalidParameter(
+            _("The request body must be a JSON object (or a form), not {kind}.").format(
+                kind=type(data).__name__
+            ),
+            parameter="body",
+        )
+    return data
+
+
 def _location(data) -> tuple[float | None, float | None]:
     """``location: {lon, lat}`` (JSON) or ``lon``/``lat`` fields (forms); (None, None) if none."""
     location = data.get("location")
@@ -101,7 +123,7 @@ def _location(data) -> tuple[float | None, float | None]:
 
 def submission_from(request, actor: Actor) -> Submission:
     """The submission a request body describes (JSON, or multipart with ``photos``)."""
-    data = request.data
+    data = body_fields(request)
     default_channel = Channel.HOTLINE if actor.role == Role.OPERATOR else Channel.APP
     lon, lat = _location(data)
     files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
@@ -132,21 +154,36 @@ def _staff_or_owner_json(item: FeedbackItem, request, actor: Actor) -> dict:
     return item_json(item, request, private=True, actor=actor, language=get_language())
 
 
+class LocationSchema(serializers.Serializer):
+    """A point in WGS 84 (documentation only)."""
+
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+
+
 class SubmitSchema(serializers.Serializer):
-    """A report (documentation only): a location, or an address for the hotline."""
+    """A report as JSON (documentation only): a location, or an address for the hotline."""
 
     category = serializers.CharField(help_text="A code from categories/.")
     description = serializers.CharField()
     channel = serializers.ChoiceField(Channel.choices, required=False)
-    location = serializers.DictField(required=False, help_text='{"lon": ..., "lat": ...}')
+    location = LocationSchema(required=False)
     address = serializers.CharField(
         required=False, help_text="Instead of location: a ward or place name to resolve."
     )
     reporter_name = serializers.CharField(required=False, help_text="Private: staff only.")
     reporter_phone = serializers.CharField(required=False, help_text="Private: staff only.")
     reporter_email = serializers.EmailField(required=False, help_text="Private: staff only.")
+
+
+class SubmitFormSchema(SubmitSchema):
+    """A report as a multipart form (documentation only): lon/lat fields, and photos."""
+
+    location = None
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     photos = serializers.ListField(
-        child=serializers.ImageField(), required=False, help_text="Up to 5 (multipart)."
+        child=serializers.FileField(), required=False, max_length=5, help_text="JPEG, PNG, WebP."
     )
 
 
@@ -161,7 +198,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 class CategoryList(APIView):
     """The feedback catalogue."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Feedback categories")
+    @extend_schema(responses=api_schema.CATEGORIES_RESPONSES, summary="Feedback categories")
     def get(self, request):
         language = get_language()
         categories = FeedbackCategory.objects.filter(is_active=True)
@@ -174,18 +211,9 @@ class ItemList(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"application/json": SubmitSchema, "multipart/form-data": SubmitSchema},
+        request={"application/json": SubmitSchema, "multipart/form-data": SubmitFormSchema},
         parameters=[IDEMPOTENCY_HEADER],
-        responses={
-            201: OpenApiResponse(description="Created: the item and possible duplicates."),
-            200: OpenApiResponse(description="A retry with the same Idempotency-Key."),
-            400: OpenApiResponse(
-                description="Invalid, outside the city, or an ambiguous address (candidates)."
-            ),
-            413: OpenApiResponse(description="A photo over the size limit."),
-            422: OpenApiResponse(description="The Idempotency-Key was used for another report."),
-            429: OpenApiResponse(description="Too many anonymous reports (Retry-After)."),
-        },
+        responses=api_schema.SUBMIT_RESPONSES,
         summary="Submit a feedback item",
     )
     def post(self, request):
@@ -193,11 +221,23 @@ class ItemList(APIView):
         _may_submit(actor)
         key = request.headers.get("Idempotency-Key")
         scope = idempotency_scope(request)
-        # Before the photos are decoded: a refused caller costs one query, not a re-encoding.
-        if scope == "anonymous" and not (key and _is_replay(scope, key)):
-            ratelimit.hit(ratelimit.client_of(request))
-        submission = submission_from(request, actor)
-        item, created = submit_once(submission, actor, scope=scope, key=key)
+        fingerprint = None
+        if key:
+            check_key(key)
+            fingerprint = _fingerprint(request)
+        # Before the photos are decoded: a refused caller costs a query or two, not a
+        # re-encoding. Only a true retry (the same key with the same request) is not counted;
+        # a key reused for another report is counted, then refused (422).
+        if scope == "anonymous" and not (key and is_replay(scope, key, fingerprint)):
+            ratelimit.hit(client_of(request))
+        replayed = replay(scope, key, fingerprint) if key else None
+        if replayed is not None:
+            item, created = replayed, False
+        else:
+            submission = submission_from(request, actor)
+            item, created = submit_once(
+                submission, actor, scope=scope, key=key, fingerprint=fingerprint
+            )
         if actor.user is not None:
             body = _staff_or_owner_json(item, request, actor)
         else:
@@ -211,21 +251,8 @@ class ItemList(APIView):
         return Response(body, status=201 if created else 200, headers=headers)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("ward", str, description="Ward codes, comma-separated."),
-            OpenApiParameter("status", str, description="Statuses, comma-separated."),
-            OpenApiParameter("category", str, description="Category codes, comma-separated."),
-            OpenApiParameter("channel", str),
-            OpenApiParameter("created_after", str, description="Date or date-time (inclusive)."),
-            OpenApiParameter("created_before", str, description="Date or date-time (inclusive)."),
-            OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat"),
-            OpenApiParameter("overdue", bool),
-            OpenApiParameter(
-                "limit", int, description=f"Default {PAGE_DEFAULT}, at most {PAGE_MAX}."
-            ),
-            OpenApiParameter("offset", int),
-        ],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=api_schema.LIST_PARAMS,
+        responses=api_schema.LIST_RESPONSES,
         summary="Feedback items you may see, newest first",
         operation_id="feedback_items_list",
     )
@@ -257,9 +284,13 @@ class ItemList(APIView):
         )
 
 
-def _is_replay(scope: str, key: str) -> bool:
-    """A retry of a report already taken (it does not count against the rate limit)."""
-    return IdempotencyRecord.objects.filter(scope=scope, key=key).exists()
+def _fingerprint(request) -> str:
+    """The request as sent (fields and photo bytes, nothing decoded), for Idempotency-Key."""
+    data = body_fields(request)
+    photos_sent = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+    if hasattr(data, "lists"):  # a form; DRF puts its files in ``data`` too
+        data = {name: values for name, values in data.lists() if name not in request.FILES}
+    return request_fingerprint(data, photos_sent)
 
 
 def _csv(params, name: str) -> list[str]:
@@ -273,19 +304,21 @@ def parse_instant(params, name: str, *, end: bool):
     raw = params.get(name)
     if not raw:
         return None
-    moment = parse_datetime(raw)
-    if moment is None:
-        try:
+    try:
+        # A well-formed but impossible value (2025-02-30, T25:00, +25:00) raises ValueError.
+        moment = parse_datetime(raw)
+        if moment is None:
             moment = datetime.combine(date.fromisoformat(raw), time.max if end else time.min)
-        except ValueError:
-            raise InvalidParameter(
-                _(
-                    "'{name}' must be a date (YYYY-MM-DD) or a date-time such as "
-                    "2026-11-26T09:00:00+07:00, got {raw}."
-                ).format(name=name, raw=repr(raw)),
-                parameter=name,
-            ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    except (ValueError, OverflowError):
+        raise InvalidParameter(
+            _(
+                "'{name}' must be a date (YYYY-MM-DD) or a date-time such as "
+                "2026-11-26T09:00:00+07:00, got {raw}."
+            ).format(name=name, raw=repr(raw)),
+            parameter=name,
+        ) from None
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return within_postgresql_offsets(moment)
 
 
 def filter_items(items, params):
@@ -331,7 +364,8 @@ def filter_items(items, params):
 
 def _page(params) -> tuple[int, int]:
     values = []
-    for name, default, maximum in (("limit", PAGE_DEFAULT, PAGE_MAX), ("offset", 0, None)):
+    # An offset beyond PostgreSQL's bigint would be a database error, not an empty page.
+    for name, default, maximum in (("limit", PAGE_DEFAULT, PAGE_MAX), ("offset", 0, 2**63 - 1)):
         raw = params.get(name, "")
         try:
             value = int(raw) if raw != "" else default
@@ -360,7 +394,7 @@ def _next(request, offset: int, limit: int, total: int) -> str | None:
 class ItemDetail(APIView):
     """One item with its timeline, for staff in scope and its reporter (404 otherwise)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="A feedback item (staff, owner)")
+    @extend_schema(responses=api_schema.DETAIL_RESPONSES, summary="A feedback item (staff, owner)")
     def get(self, request, code: str):
         actor = request_actor(request)
         item = get_item(actor, normalise_code(code))
@@ -370,7 +404,7 @@ class ItemDetail(APIView):
 class Track(APIView):
     """The public view of an item, for anyone with its tracking code."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Follow an item by its code")
+    @extend_schema(responses=api_schema.TRACK_RESPONSES, summary="Follow an item by its code")
     def get(self, request, code: str):
         item = public_item(normalise_code(code))
         return Response(item_json(item, request, private=False, language=get_language()))
@@ -392,7 +426,10 @@ class TransitionSchema(serializers.Serializer):
     """A workflow step (documentation only)."""
 
     to = serializers.ChoiceField(Status.choices)
-    note = serializers.CharField(required=False)
+    note = serializers.CharField(required=False, help_text="Public: on the tracking page.")
+    internal_note = serializers.CharField(
+        required=False, help_text="Staff only: never on the tracking page, Open311 or public."
+    )
     reason = serializers.CharField(required=False, help_text="Required to reject.")
     merge_into = serializers.CharField(required=False, help_text="Required to merge.")
 
@@ -402,19 +439,14 @@ class Transitions(APIView):
 
     @extend_schema(
         request=TransitionSchema,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            403: OpenApiResponse(description="Not a step this role may take."),
-            404: OpenApiResponse(description="No such item in your scope."),
-            409: OpenApiResponse(description="Not a step from the item's status."),
-        },
+        responses=api_schema.STEP_RESPONSES,
         summary="Take a workflow step",
     )
     def post(self, request, code: str):
         actor = request_actor(request)
         if actor.user is None:
             raise NotFound(_("No feedback item {code}.").format(code=code))
-        data = request.data
+        data = body_fields(request)
         item = transition(
             actor,
             normalise_code(code),
@@ -422,6 +454,7 @@ class Transitions(APIView):
             _text(data, "note"),
             reason=_text(data, "reason"),
             merge_into=normalise_code(_text(data, "merge_into", 20)) or None,
+            internal_note=_text(data, "internal_note"),
         )
         item = get_item(actor, item.tracking_code)
         return Response(_staff_or_owner_json(item, request, actor))
@@ -437,17 +470,18 @@ class RatingSchema(serializers.Serializer):
 class Rating(APIView):
     """The reporter rates the resolution."""
 
-    @extend_schema(request=RatingSchema, responses={200: OpenApiTypes.OBJECT}, summary="Rate")
+    @extend_schema(request=RatingSchema, responses=api_schema.STEP_RESPONSES, summary="Rate")
     def post(self, request, code: str):
         actor = request_actor(request)
         if actor.user is None:
             raise NotFound(_("No feedback item {code}.").format(code=code))
-        value = request.data.get("rating")
+        data = body_fields(request)
+        value = data.get("rating")
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool):
             value = None
-        item = rate(actor, normalise_code(code), value, _text(request.data, "comment"))
+        item = rate(actor, normalise_code(code), value, _text(data, "comment"))
         item = get_item(actor, item.tracking_code)
         return Response(_staff_or_owner_json(item, request, actor))
 
@@ -456,12 +490,8 @@ class Duplicates(APIView):
     """Open items of a category near a point: offer them before a resident submits."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("category", str, required=True),
-            OpenApiParameter("lon", float, required=True),
-            OpenApiParameter("lat", float, required=True),
-        ],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=api_schema.DUPLICATES_PARAMS,
+        responses=api_schema.DUPLICATES_RESPONSES,
         summary="Possible duplicates near a point",
     )
     def get(self, request):
@@ -481,8 +511,8 @@ class Places(APIView):
     """Resolve an address or place name to candidate points and wards (hotline intake)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True)],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=api_schema.PLACES_PARAMS,
+        responses=api_schema.PLACES_RESPONSES,
         summary="Find a place by name (with or without diacritics, old ward names too)",
     )
     def get(self, request):
@@ -496,6 +526,7 @@ class Places(APIView):
 
 @require_GET
 @json_errors
+@basic_auth
 def photo(request, code: str, position: int):
     """A photo (metadata already stripped): public for public items, else staff and owner."""
     code = normalise_code(code)

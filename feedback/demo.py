@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from feedback.intake import Submission, submit_once
-from feedback.models import FeedbackItem, Role, Status
+from feedback.models import FeedbackEvent, FeedbackItem, Role, Status
 from feedback.workflow import Actor, transition
 from geoportal.errors import Unprocessable
 from layers.facilities import ward_for_point
@@ -123,5 +123,26 @@ def load_demo_feedback(count: int = 300, seed: int = 2025) -> DemoReport:
                 deadline_at=now - age + timedelta(hours=item.category.deadline_hours),
             )
             _advance(item, rng)
+            _date_timeline(item.pk, now - age, now, random.Random(f"{seed}:{number}"))  # noqa: S311
             report.created += 1
     return report
+
+
+def _date_timeline(item_id: int, reported, now, rng: random.Random) -> None:
+    """Back-date an item's timeline, which the workflow stamped at load time: "received"
+    when it was reported, each later step after the one before it and before ``now``;
+    ``resolved_at`` and ``updated_at`` follow their steps."""
+    events = list(FeedbackEvent.objects.filter(item_id=item_id).order_by("at", "id"))
+    span = now - reported
+    moments = [reported]
+    # Sorted shares of the time since the report, one per later step; strictly increasing.
+    for share in sorted(rng.uniform(0.05, 0.95) for _ in events[1:]):
+        moments.append(max(reported + span * share, moments[-1] + timedelta(microseconds=1)))
+    for event, at in zip(events, moments, strict=True):
+        FeedbackEvent.objects.filter(pk=event.pk).update(at=at)
+    resolved = [
+        at for event, at in zip(events, moments, strict=True) if event.to_status == Status.RESOLVED
+    ]
+    FeedbackItem.objects.filter(pk=item_id).update(
+        updated_at=moments[-1], resolved_at=resolved[-1] if resolved else None
+    )

@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -83,6 +84,31 @@ class Submission:
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# What the REST API calls the Submission's text fields stored with a database length.
+_STORED_AS = {
+    "address_text": "address",
+    "reporter_name": "reporter_name",
+    "reporter_phone": "reporter_phone",
+    "reporter_email": "reporter_email",
+}
+
+
+def max_length(field: str) -> int:
+    """The most characters the database holds in a FeedbackItem field (its max_length)."""
+    return FeedbackItem._meta.get_field(field).max_length
+
+
+def _check_lengths(submission: Submission) -> None:
+    """Each text field within its column's length: a 400 naming it, not a database error."""
+    for stored, parameter in _STORED_AS.items():
+        limit = max_length(stored)
+        if len(getattr(submission, stored).strip()) > limit:
+            raise InvalidParameter(
+                _("'{name}' is over {limit} characters.").format(name=parameter, limit=limit),
+                parameter=parameter,
+            )
+
+
 def new_tracking_code() -> str:
     """ "HCM-7K3M-X9QD": 8 random Crockford characters (40 bits), easy to read out."""
     chars = "".join(secrets.choice(ALPHABET) for _ in range(8))
@@ -122,6 +148,7 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
             _("The description is over {limit} characters.").format(limit=MAX_DESCRIPTION),
             parameter="description",
         )
+    _check_lengths(submission)
     _check_email(submission.reporter_email.strip())
     lon, lat = _location(submission)
     point = Point(lon, lat, srid=4326)
@@ -227,18 +254,43 @@ def _location(submission: Submission) -> tuple[float, float]:
     return found.place.lon, found.place.lat
 
 
+def request_fingerprint(fields, files: Iterable) -> str:
+    """A hash of a request as sent: its fields (parsed JSON, or form fields) and the bytes
+    of its files, read in chunks and never decoded. A retry sends the same; the REST API
+    compares it before it counts a request or decodes a photo."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
+    for upload in files:
+        digest.update(b"\0file\0")
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)  # read again when the photo is cleaned
+    return digest.hexdigest()
+
+
+def is_replay(scope: str, key: str, fingerprint: str) -> bool:
+    """A true retry: this key was taken in this scope for the same request."""
+    return IdempotencyRecord.objects.filter(scope=scope, key=key, fingerprint=fingerprint).exists()
+
+
 def submit_once(
-    submission: Submission, actor: Actor, *, scope: str, key: str | None
+    submission: Submission,
+    actor: Actor,
+    *,
+    scope: str,
+    key: str | None,
+    fingerprint: str | None = None,
 ) -> tuple[FeedbackItem, bool]:
     """Submit, once per ``Idempotency-Key``: (item, created). The same key from the same
     caller returns the item it created, even when two tries race (the unique key makes the
     second wait for the first, then find its item); the same key with a different report
-    is refused (422)."""
+    is refused (422). ``fingerprint`` (default: the submission's) is what "the same" means;
+    the REST API gives the request's own (``request_fingerprint``)."""
     if not key:
         return submit(submission, actor), True
     check_key(key)
-    fingerprint = submission.fingerprint()
-    replayed = _replay(scope, key, fingerprint)
+    fingerprint = fingerprint or submission.fingerprint()
+    replayed = replay(scope, key, fingerprint)
     if replayed is not None:
         return replayed, False
     try:
@@ -249,7 +301,7 @@ def submit_once(
             )
             return item, True
     except IntegrityError:
-        replayed = _replay(scope, key, fingerprint)
+        replayed = replay(scope, key, fingerprint)
         if replayed is None:
             raise
         return replayed, False
@@ -264,7 +316,9 @@ def check_key(key: str) -> None:
         )
 
 
-def _replay(scope: str, key: str, fingerprint: str) -> FeedbackItem | None:
+def replay(scope: str, key: str, fingerprint: str) -> FeedbackItem | None:
+    """The item a key was taken for (None: a new key); Unprocessable (422) when the key
+    was taken for a different report."""
     record = IdempotencyRecord.objects.select_related("item").filter(scope=scope, key=key).first()
     if record is None:
         return None

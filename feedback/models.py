@@ -139,7 +139,8 @@ class FeedbackItem(models.Model):
 
 
 class FeedbackEvent(models.Model):
-    """One step of an item's timeline: who moved it, when, from what to what, and why."""
+    """One step of an item's timeline: who moved it, when, from what to what, and why (a
+    public note the resident reads, and an internal one for staff)."""
 
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -149,7 +150,11 @@ class FeedbackEvent(models.Model):
     actor_role = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text=_("Public: shown on the tracking page."))
+    # Private: for staff only, never on the tracking page, in Open311 or the public API.
+    internal_note = models.TextField(
+        blank=True, help_text=_("Staff only: never shown to the reporter or the public.")
+    )
 
     class Meta:
         ordering = ["item", "at", "id"]

@@ -18,10 +18,20 @@ from feedback.shapes import is_public, item_json
 from geoportal.errors import NotFound
 
 
+def _not_a_code(request, code: str):
+    """The form again, with a 400: a slash can be in no code, nor in the page's URL."""
+    error = _("{code} is not a tracking code; a code looks like HCM-7K3M-X9QD.").format(
+        code=repr(code)
+    )
+    return render(request, "feedback/track.html", {"item": None, "error": error}, status=400)
+
+
 @require_GET
 def track_form(request):
     """The form; a code typed or heard ("hcm 7k3m x9qd") goes to its canonical page."""
     code = request.GET.get("code", "").strip()
+    if "/" in code:
+        return _not_a_code(request, code)
     if code:
         return redirect(reverse("track-page", args=[normalise_code(code)]))
     return render(request, "feedback/track.html", {"item": None})
@@ -30,6 +40,8 @@ def track_form(request):
 @require_GET
 def track_page(request, code: str):
     """One report's public page: where it stands, its timeline, its photos."""
+    if "/" in code:  # /track/a%2Fb/ arrives as the path /track/a/b/
+        return _not_a_code(request, code)
     canonical = normalise_code(code)
     if canonical != code:
         return redirect(reverse("track-page", args=[canonical]))

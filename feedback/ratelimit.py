@@ -6,7 +6,6 @@ workers and a refused request costs one round trip. Clients are told when to com
 (``Retry-After``). Old windows are dropped now and then by the same path.
 """
 
-import hashlib
 import math
 import secrets
 from datetime import timedelta
@@ -33,20 +32,6 @@ def windows() -> list[tuple[timedelta, int]]:
         (timedelta(minutes=1), options["FEEDBACK_ANON_PER_MINUTE"]),
         (timedelta(hours=1), options["FEEDBACK_ANON_PER_HOUR"]),
     ]
-
-
-def client_of(request) -> str:
-    """Who an anonymous caller is: a hash of their address (never stored raw). Behind a
-    reverse proxy, ``COMMONMAP_CLIENT_IP_HEADER`` names the header it sets (X-Real-IP, or
-    X-Forwarded-For, whose last entry is the one the proxy added); otherwise every caller
-    would share the proxy's address and its limit."""
-    address = request.META.get("REMOTE_ADDR", "")
-    header = settings.COMMONMAP["CLIENT_IP_HEADER"]
-    if header:
-        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        address = forwarded.split(",")[-1].strip() or address
-    address = address or "unknown"
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
 
 
 def hit(client: str, action: str = "submit", now=None) -> None:

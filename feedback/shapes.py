@@ -4,7 +4,7 @@ field can only appear where ``private=True`` is asked for."""
 
 from django.urls import reverse
 
-from feedback.models import FeedbackCategory, FeedbackItem, Status
+from feedback.models import FeedbackCategory, FeedbackItem, Role, Status
 from feedback.public import PUBLIC_STATUSES
 from feedback.workflow import Actor, allowed_next, is_overdue
 
@@ -37,7 +37,7 @@ def _point(geom) -> dict | None:
     return None if geom is None else {"lon": round(geom.x, 7), "lat": round(geom.y, 7)}
 
 
-def _timeline(item: FeedbackItem, private: bool) -> list[dict]:
+def _timeline(item: FeedbackItem, private: bool, staff: bool) -> list[dict]:
     events = []
     # .all(): a list page prefetches them (with their actors); sorted here, not in SQL.
     for event in sorted(item.events.all(), key=lambda e: (e.at, e.id)):
@@ -50,6 +50,8 @@ def _timeline(item: FeedbackItem, private: bool) -> list[dict]:
         }
         if private:
             entry["by"] = event.actor.get_username() if event.actor else None
+        if staff:  # not the reporter's view: the internal note is for staff only
+            entry["internal_note"] = event.internal_note
         events.append(entry)
     return events
 
@@ -62,7 +64,9 @@ def item_json(
     actor: Actor | None = None,
     language: str | None = None,
 ) -> dict:
-    """An item with its timeline; reporter, exact point and address only when ``private``."""
+    """An item with its timeline; reporter, exact point and address only when ``private``,
+    and the timeline's internal notes only when ``private`` for a staff ``actor``."""
+    staff = private and actor is not None and actor.role != Role.RESIDENT
     photos = [
         request.build_absolute_uri(reverse("feedback-photo", args=[item.tracking_code, position]))
         for position in photo_positions(item)
@@ -88,7 +92,7 @@ def item_json(
         "merged_into": item.merged_into.tracking_code if item.merged_into_id else None,
         "rating": item.rating,
         "photos": photos,
-        "timeline": _timeline(item, private),
+        "timeline": _timeline(item, private, staff),
     }
     if private:
         body.update(

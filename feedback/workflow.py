@@ -2,8 +2,9 @@
 
 One table (``TRANSITIONS``) says which status may follow which and for which roles; every
 step is checked against it, the item is locked while it moves, and the step is recorded as
-a ``FeedbackEvent`` (the resident's timeline). Ward staff act only in their own wards: an
-item elsewhere does not exist for them (404, not 403), so codes cannot be probed.
+a ``FeedbackEvent`` (the resident's timeline; its internal note is for staff only). Ward
+staff act only in their own wards: an item elsewhere does not exist for them (404, not
+403), so codes cannot be probed.
 """
 
 from dataclasses import dataclass, field
@@ -140,8 +141,10 @@ def transition(
     *,
     reason: str = "",
     merge_into: str | None = None,
+    internal_note: str = "",
 ) -> FeedbackItem:
-    """Move an item to ``to``: checked against the table and the actor, then recorded."""
+    """Move an item to ``to``: checked against the table and the actor, then recorded.
+    ``note`` is public (the resident's timeline); ``internal_note`` is for staff only."""
     item = get_item(actor, tracking_code, for_update=True)
     if to not in Status.values:
         raise InvalidParameter(
@@ -165,6 +168,8 @@ def transition(
     refusal = _may_act(actor, item, to)
     if refusal:
         raise Forbidden(refusal)
+    if internal_note.strip() and actor.role not in STAFF:
+        raise Forbidden(_("Only staff may add an internal note."))
     if to == Status.REJECTED:
         if not reason.strip():
             raise InvalidParameter(_("A rejection needs its reason."), parameter="reason")
@@ -184,6 +189,7 @@ def transition(
         from_status=item.status,
         to_status=to,
         note=note.strip() or reason.strip(),
+        internal_note=internal_note.strip(),
     )
     item.status = to
     item.save()

@@ -1,6 +1,7 @@
 """Small, strict readers for settings that come from environment variables."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,3 +44,27 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from exc
+
+
+def load_env_file(path: Path) -> list[str]:
+    """Set the ``NAME=value`` lines of ``path`` (if it exists) as defaults: a variable already
+    in the environment wins. Blank lines and ``#`` comments are skipped. Returns the names set.
+
+    For the marker ``make`` writes (``run/dev.env``), so that a new shell in a checkout where
+    ``make run`` ran gets the same local-run settings without exporting anything.
+    """
+    if not path.is_file():
+        return []
+    applied = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}:{number}: expected NAME=value, got {line!r}")
+        if name not in os.environ:
+            os.environ[name] = value.strip()
+            applied.append(name)
+    return applied

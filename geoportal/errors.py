@@ -7,7 +7,7 @@ plus ``parameter`` and ``hint`` when they help the caller fix the request.
 
 from http import HTTPStatus
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
@@ -147,23 +147,39 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def error_response(exc: CommonMapError) -> JsonResponse:
+    """A domain error as a plain Django JSON response (outside DRF: middleware, tiles)."""
+    response = JsonResponse(
+        exc.as_dict(), status=status_for(exc), json_dumps_params={"ensure_ascii": False}
+    )
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
 def json_errors(view):
     """For plain Django views (tiles, which must not go through DRF's content negotiation):
     domain errors become the same JSON bodies and statuses as in the API."""
     from functools import wraps
-
-    from django.http import JsonResponse
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except CommonMapError as exc:
-            response = JsonResponse(
-                exc.as_dict(), status=status_for(exc), json_dumps_params={"ensure_ascii": False}
-            )
-            for name, value in exc.headers.items():
-                response[name] = value
-            return response
+            return error_response(exc)
 
     return wrapped
+
+
+API_PREFIXES = ("/api/", "/ogc/", "/open311/", "/tiles/")
+
+
+def not_found(request, exception):
+    """``handler404``: a path no URL matches (a path parameter of the wrong form, such as a
+    slug with a space) is the APIs' JSON 404 under their prefixes, Django's page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith(API_PREFIXES):
+        return error_response(NotFound(_("No such resource.")))
+    return page_not_found(request, exception)

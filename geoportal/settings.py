@@ -1,18 +1,26 @@
 """Django settings for Common Map, read once from environment variables.
 
 Production is the default: DEBUG off, a secret key and a database must be given.
-`COMMONMAP_DEV=1` (set by `make run` / `make test`) switches on local-only defaults.
-Every variable is listed in the README.
+`COMMONMAP_DEV=1` (set by `make run` / `make test`, which also write it to the git-ignored
+`run/dev.env` read below, so that `manage.py` works in a new shell) switches on local-only
+defaults. Every variable is listed in the README.
 """
 
+import hmac
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from geoportal.env import env_bool, env_int, env_list, env_str
+from geoportal.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The local-run marker `make` writes; absent in production (and kept out of the image by
+# .dockerignore). Variables in the environment win over it; COMMONMAP_ENV_FILE="" skips it.
+_ENV_FILE = env_str("COMMONMAP_ENV_FILE", str(BASE_DIR / "run" / "dev.env"))
+if _ENV_FILE:
+    load_env_file(Path(_ENV_FILE))
 
 DEV = env_bool("COMMONMAP_DEV", False)
 DEBUG = env_bool("DJANGO_DEBUG", DEV)
@@ -73,7 +81,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "geoportal",
+    "logins",
     "layers",
     "tiles",
     "importers",
@@ -83,6 +93,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early (CommonMiddleware's redirects, 404s): every
+    # answer of a public path, errors included, carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+    "geoportal.security.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,8 +105,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "geoportal.middleware.DatabaseUnavailable",
+    # Last, so that its process_view runs just before the view: NUL bytes in the URL or the
+    # query and bodies over their size limit are a JSON 400/413 before anything reads them.
+    "geoportal.input_guard.RefuseBadInput",
 ]
 
 ROOT_URLCONF = "geoportal.urls"
@@ -145,6 +161,46 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 )
 
+# CORS (django-cors-headers), one policy for every public path: maps and apps on other
+# origins read the APIs, the OGC service, the tiles, Open311 and the health check.
+_CORS_ORIGINS = env_list("COMMONMAP_CORS_ALLOWED_ORIGINS", ["*"])
+CORS_ALLOW_ALL_ORIGINS = "*" in _CORS_ORIGINS
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _CORS_ORIGINS
+CORS_ALLOW_CREDENTIALS = env_bool("COMMONMAP_CORS_ALLOW_CREDENTIALS", False)
+if CORS_ALLOW_CREDENTIALS and CORS_ALLOW_ALL_ORIGINS:
+    # The library would echo any origin with credentials: every site could act as the user.
+    raise ImproperlyConfigured(
+        "COMMONMAP_CORS_ALLOW_CREDENTIALS=1 needs COMMONMAP_CORS_ALLOWED_ORIGINS to list the "
+        "origins, not '*'"
+    )
+CORS_URLS_REGEX = r"^/(?:api/|ogc(?:/|$)|tiles/|open311/|healthz$)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Location",
+    "Link",
+    "Content-Crs",
+    "Limit-Capped",
+    "Retry-After",
+    "Idempotent-Replayed",
+]
+
+# Content-Security-Policy (geoportal/security.py). Who may embed the pages in a frame: the
+# city's app, say; with 'none' no site may. The keywords may be given without their quotes.
+CSP_FRAME_ANCESTORS = [
+    f"'{item}'" if item in ("self", "none") else item
+    for item in env_list("COMMONMAP_FRAME_ANCESTORS", ["'self'"])
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -153,10 +209,16 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "geoportal.errors.api_exception_handler",
+    # DRF's parsers, refusing NUL bytes in fields and JSON nested too deep (400, not 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "geoportal.parsers.JSONParser",
+        "geoportal.parsers.FormParser",
+        "geoportal.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "logins.basic.BasicAuthentication",
         "apikeys.keys.ApiKeyAuthentication",
     ],
 }
@@ -172,6 +234,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies as components of their own, so that an upload's file is binary.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The error body, GeoJSON, and the answers every operation may give (geoportal.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "geoportal.schema.add_shared_answers",
+    ],
 }
 
 # App options live under one namespace.
@@ -184,6 +253,12 @@ COMMONMAP = {
     "OGC_LIMIT_DEFAULT": env_int("COMMONMAP_OGC_LIMIT_DEFAULT", 100),
     "OGC_LIMIT_MAX": env_int("COMMONMAP_OGC_LIMIT_MAX", 10_000),
     "TILE_MAX_AGE": env_int("COMMONMAP_TILE_MAX_AGE", 60),
+    # The raster renderer draws for MapProxy only: the token MapProxy sends (written into
+    # mapproxy.yaml by `manage.py mapproxy_config`; by default derived from the secret key),
+    # and MapProxy's public URL, which the renderer's refusal points to.
+    "RASTER_TOKEN": env_str("COMMONMAP_RASTER_TOKEN")
+    or hmac.new(SECRET_KEY.encode(), b"commonmap raster renderer", "sha256").hexdigest(),
+    "MAPPROXY_URL": env_str("COMMONMAP_MAPPROXY_URL") or "http://127.0.0.1:8001",
     # Importers: an upload's size, and what an archive may unpack to (zip-bomb limits).
     "IMPORT_MAX_FILE_BYTES": env_int("COMMONMAP_IMPORT_MAX_FILE_BYTES", 1 << 30),
     "IMPORT_MAX_UNPACKED_BYTES": env_int("COMMONMAP_IMPORT_MAX_UNPACKED_BYTES", 4 << 30),
@@ -197,6 +272,10 @@ COMMONMAP = {
     "FEEDBACK_DUPLICATE_RADIUS_M": env_int("COMMONMAP_FEEDBACK_DUPLICATE_RADIUS_M", 50),
     # Behind a reverse proxy: the header that carries the client's address (rate limits).
     "CLIENT_IP_HEADER": env_str("COMMONMAP_CLIENT_IP_HEADER", ""),
+    # Failed HTTP Basic sign-ins: this many per username or client address within the window
+    # (seconds, from the first failure) lock both until it has passed (0: no limit).
+    "LOGIN_FAILURES_MAX": env_int("COMMONMAP_LOGIN_FAILURES_MAX", 5),
+    "LOGIN_FAILURE_WINDOW_S": env_int("COMMONMAP_LOGIN_FAILURE_WINDOW_S", 15 * 60),
 }
 
 LOGGING = {

@@ -2,24 +2,37 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from feedback import pages as feedback_pages
 from geoportal import health, pages
+from layers.ogc.views import LandingPage
 
 urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
     path("track/", feedback_pages.track_form, name="track-form"),
     path("track/<str:code>/", feedback_pages.track_page, name="track-page"),
+    path("track/<path:code>/", feedback_pages.track_page),  # a slash: 400, not Django's 404
     path("api/v1/", include("layers.urls")),
     path("api/v1/", include("importers.urls")),
     path("api/v1/feedback/", include("feedback.urls")),
     path("open311/", include("feedback.open311.urls")),
+    # QGIS and GDAL do not follow a redirect to the slash: the landing page answers here too.
+    path("ogc", LandingPage.as_view(), name="ogc-landing"),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("tiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's set-up as a script of its own: no inline script, so
+    # the Content-Security-Policy needs no exception for it.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+# A path no URL matches: JSON under the APIs, the usual page elsewhere.
+handler404 = "geoportal.errors.not_found"

@@ -4,6 +4,12 @@ All of it is vectorised with shapely 2 over a batch; only curves (CircularString
 CurvePolygon...) go one by one through GDAL to be linearised. Each row ends as a
 geometry, or as a rejection with its reason; repairs and rows outside the city are
 noted for the report but kept.
+
+What is stored is what every output can write (``layers.writable``): no curves, no
+GeometryCollection at all, coordinates within longitude ±180° and latitude ±90°. A
+collection is flattened (nested ones too): one kind of part makes the Multi* of that
+kind; a mix of points, lines and polygons is rejected, because a vector tile holds one
+kind of geometry per feature and would silently drop the others.
 """
 
 from dataclasses import dataclass, field
@@ -51,7 +57,10 @@ def layer_type_for(declared: str, sample: np.ndarray) -> str:
     base = declared.replace(" Z", "").replace(" M", "").replace("Measured ", "").strip()
     families = {FAMILY.get(base)} - {None}
     if not families:
-        types = {g.geom_type for g in sample if g is not None and not g.is_empty}
+        types = set()
+        for geom in sample:
+            if geom is not None and not geom.is_empty:
+                types |= _kinds(geom)
         families = {FAMILY.get(t) for t in types}
         base = "MultiPoint" if "MultiPoint" in types else "Point"
     if len(families) != 1 or None in families:
@@ -60,6 +69,33 @@ def layer_type_for(declared: str, sample: np.ndarray) -> str:
     if family == "point":
         return "MultiPoint" if base == "MultiPoint" else "Point"
     return MULTI[family]
+
+
+def _kinds(geom: shapely.Geometry) -> set[str]:
+    """The geometry's type, or for a collection the type it becomes once flattened."""
+    if geom.geom_type != "GeometryCollection":
+        return {geom.geom_type}
+    parts = _leaves(geom)
+    families = {FAMILY[p.geom_type] for p in parts}
+    if len(families) == 1:
+        return {parts[0].geom_type if len(parts) == 1 else MULTI[families.pop()]}
+    return {p.geom_type for p in parts} or {"GeometryCollection"}
+
+
+def _leaves(geom: shapely.Geometry) -> list[shapely.Geometry]:
+    """The non-empty points, lines and polygons of a geometry, collections opened at
+    every depth."""
+    parts = []
+    pending = [geom]
+    while pending:
+        current = pending.pop()
+        if current.is_empty:
+            continue
+        if isinstance(current, shapely.GeometryCollection):  # Multi* are collections too
+            pending.extend(reversed(shapely.get_parts(current).tolist()))
+        else:
+            parts.append(current)
+    return parts
 
 
 def parse(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
@@ -117,8 +153,20 @@ def check(
     for i in np.flatnonzero(live)[~finite]:
         rejected[int(i)] = _("coordinates that cannot be transformed to WGS 84")
         geoms[i] = None
+    # Beyond the poles or the antimeridian no output can project it (ST_Transform fails).
+    in_range = (
+        (bounds[:, 0] >= -180)
+        & (bounds[:, 1] >= -90)
+        & (bounds[:, 2] <= 180)
+        & (bounds[:, 3] <= 90)
+    )
+    for i in np.flatnonzero(live)[finite & ~in_range]:
+        rejected[int(i)] = _("coordinates beyond longitude -180…180° or latitude -90…90° in WGS 84")
+        geoms[i] = None
     result = Checked(geoms, rejected)
+    _flatten(result)
     _repair(result)
+    _flatten(result, after_repair=True)
     _normalise(result, layer_type)
     live = _live(result.geoms)
     box = shapely.box(*extent)
@@ -129,6 +177,40 @@ def check(
 
 def _live(geoms: np.ndarray) -> np.ndarray:
     return ~np.equal(geoms, None)
+
+
+_COLLECTION_ID = 7
+_DIMENSION = {"point": 0, "line": 1, "polygon": 2}
+
+
+def _flatten(result: Checked, after_repair: bool = False) -> None:
+    """GeometryCollections, nested or not, become the Multi* of their one kind of part.
+
+    A mix of kinds is rejected: vector tiles (and the raster renderer) draw one kind per
+    feature. After a repair, which may split a shape into a polygon and a stray line, the
+    parts of the highest dimension are kept instead (what the file meant to draw).
+    """
+    geoms = result.geoms
+    live = np.flatnonzero(_live(geoms))
+    for i in live[shapely.get_type_id(geoms[live]) == _COLLECTION_ID]:
+        parts = _leaves(geoms[i])
+        if not parts:
+            result.rejected[int(i)] = _("empty geometry")
+            geoms[i] = None
+            continue
+        families = {FAMILY[p.geom_type] for p in parts}
+        if len(families) > 1 and after_repair:
+            top = max(families, key=_DIMENSION.get)
+            parts, families = [p for p in parts if FAMILY[p.geom_type] == top], {top}
+        if len(families) > 1:
+            kinds = ", ".join(sorted({p.geom_type for p in parts}))
+            result.rejected[int(i)] = _(
+                "GeometryCollection mixing {kinds}: a feature holds one kind of geometry "
+                "(a vector tile cannot draw a mix); split it into one feature per kind"
+            ).format(kinds=kinds)
+            geoms[i] = None
+            continue
+        geoms[i] = _MULTI_CLASS[MULTI[families.pop()]](parts)
 
 
 def _repair(result: Checked) -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geoportal.errors import InvalidParameter, NotFound
+from geoportal.parsers import FormParser, MultiPartParser
+from geoportal.schema import errors
 from importers import safety
 from importers.errors import FileTooLarge
 from importers.jobs import enqueue
@@ -81,6 +82,7 @@ class ImportJobSchema(serializers.Serializer):
 
 
 JOB_SCHEMA = ImportJobSchema
+NOT_STAFF = "Only GIS staff (the importers.add_importjob permission) may import."
 
 
 def job_json(job: ImportJob, request) -> dict:
@@ -130,7 +132,7 @@ class ImportList(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        responses={200: ImportJobSchema(many=True)},
+        responses={200: ImportJobSchema(many=True), **errors(403, e403=NOT_STAFF)},
         summary="Your import jobs, newest first",
         operation_id="imports_list",
     )
@@ -142,8 +144,14 @@ class ImportList(APIView):
         request={"multipart/form-data": UploadSerializer},
         responses={
             202: JOB_SCHEMA,
-            400: OpenApiResponse(description="Bad parameters or a file refused at once."),
-            413: OpenApiResponse(description="The file is over the size limit."),
+            **errors(
+                400,
+                403,
+                413,
+                e400="Bad parameters or a file refused at once.",
+                e403=NOT_STAFF,
+                e413="The file is over the size limit.",
+            ),
         },
         summary="Upload a file and queue its import",
     )
@@ -208,7 +216,9 @@ class ImportDetail(APIView):
     permission_classes = [CanImport]
 
     @extend_schema(
-        responses={200: JOB_SCHEMA}, summary="An import job", operation_id="imports_retrieve"
+        responses={200: JOB_SCHEMA, **errors(403, 404, e403=NOT_STAFF)},
+        summary="An import job",
+        operation_id="imports_retrieve",
     )
     def get(self, request, job_id):
         job = _visible_jobs(request.user).filter(pk=job_id).first()

@@ -37,13 +37,22 @@ class OutputCrs:
     lat_first: bool
     decimals: int  # 7 decimal degrees ≈ 1 cm; 3 decimals of a metre = 1 mm
     title: str
+    # minX, minY, maxX, maxY a bbox in this CRS must lie within (None: degrees, checked
+    # as longitudes and latitudes); beyond it the projection is undefined or meaningless.
+    domain: tuple[float, float, float, float] | None = None
 
 
 SUPPORTED = (
     OutputCrs(CRS84, 4326, False, 7, "WGS 84, longitude/latitude (CRS84)"),
     OutputCrs("http://www.opengis.net/def/crs/EPSG/0/4326", 4326, True, 7, "WGS 84 (EPSG:4326)"),
     OutputCrs(
-        "http://www.opengis.net/def/crs/EPSG/0/3857", 3857, False, 3, "Web Mercator (EPSG:3857)"
+        "http://www.opengis.net/def/crs/EPSG/0/3857",
+        3857,
+        False,
+        3,
+        "Web Mercator (EPSG:3857)",
+        # EPSG's area of use: the world between 85.06°S and 85.06°N.
+        (-20037508.342789244, -20048966.104014594, 20037508.342789244, 20048966.104014594),
     ),
     OutputCrs(
         "http://www.opengis.net/def/crs/EPSG/0/9210",
@@ -51,6 +60,9 @@ SUPPORTED = (
         False,
         3,
         "VN-2000 / TM-3 105-45 (EPSG:9210)",
+        # Viet Nam and its seas (about 101°E to 119°E, 0° to 27°N), with room to spare: a
+        # 3° zone's transverse Mercator means little farther from its central meridian.
+        (0.0, 0.0, 2_000_000.0, 3_000_000.0),
     ),
 )
 _BY_URI = {c.uri: c for c in SUPPORTED}

@@ -6,6 +6,7 @@ that is not understood is an error naming the ones that are: a misspelt filter m
 silently return the whole layer.
 """
 
+import math
 from datetime import datetime
 
 from django.utils import timezone
@@ -16,7 +17,7 @@ from geoportal.errors import InvalidParameter
 from layers.crs import parse_crs
 from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
 from layers.lookup import resolve_point
-from layers.params import parse_bbox, parse_lon_lat
+from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
 from layers.registry import Field, LayerSpec
 
 GEOJSON_API_PARAMS = frozenset(
@@ -148,9 +149,13 @@ def _sort(spec: LayerSpec, user, raw: str | None, name: str) -> list[tuple[Field
 def _instant(raw: str) -> str | None:
     if raw in ("..", ""):
         return None
-    if "T" not in raw.upper() and parse_date(raw) is not None:
-        return raw  # a calendar date
-    value: datetime | None = parse_datetime(raw)
+    try:
+        # A well-formed but impossible value (2025-02-30, T25:00, +25:00) raises ValueError.
+        if "T" not in raw.upper() and parse_date(raw) is not None:
+            return raw  # a calendar date
+        value: datetime | None = parse_datetime(raw)
+    except ValueError:
+        value = None
     if value is None:
         raise InvalidParameter(
             _(
@@ -159,7 +164,7 @@ def _instant(raw: str) -> str | None:
             ).format(raw=repr(raw)),
             parameter="datetime",
         )
-    return value.isoformat()
+    return within_postgresql_offsets(value).isoformat()
 
 
 def _datetime(query: FeatureQuery, raw: str | None) -> None:
@@ -227,17 +232,28 @@ def parse_query(spec: LayerSpec, params, user, *, ogc: bool) -> FeatureQuery:
         ),
     )
     if params.get("bbox") is not None:
+        raw_bbox = bbox_2d(params["bbox"]) if ogc else params["bbox"]
         if ogc and params.get("bbox-crs"):
             bbox_crs = parse_crs(params.get("bbox-crs"), "bbox-crs")
-            query.bbox, query.bbox_srid = _bbox_in(params["bbox"], bbox_crs), bbox_crs.srid
+            query.bbox, query.bbox_srid = _bbox_in(raw_bbox, bbox_crs), bbox_crs.srid
         else:
-            query.bbox = parse_bbox(params["bbox"])
+            query.bbox = parse_bbox(raw_bbox)
     elif ogc and params.get("bbox-crs"):
         parse_crs(params.get("bbox-crs"), "bbox-crs")
     if ogc:
         query.crs = parse_crs(params.get("crs"), "crs")
     _datetime(query, params.get("datetime"))
     return query
+
+
+def bbox_2d(raw: str) -> str:
+    """An OGC bbox of 6 numbers (a vertical extent: minX,minY,minZ,maxX,maxY,maxZ) as its
+    horizontal part, the 4 numbers every layer here has (OGC API - Features, Part 1,
+    /req/core/fc-bbox-definition); any other count is left for the bbox parser to refuse."""
+    parts = raw.split(",")
+    if len(parts) != 6:
+        return raw
+    return ",".join([parts[0], parts[1], parts[3], parts[4]])
 
 
 def _ward_of(spec: LayerSpec, user, raw: str) -> tuple[Field, str]:
@@ -269,9 +285,24 @@ def _bbox_in(raw: str, crs) -> tuple[float, float, float, float]:
         values = [float(p) for p in parts]
     except ValueError:
         values = []
-    if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
+    if (
+        len(values) != 4
+        or not all(math.isfinite(v) for v in values)
+        or values[0] > values[2]
+        or values[1] > values[3]
+    ):
         raise InvalidParameter(
             _("'bbox' in {crs} must be minX,minY,maxX,maxY in metres.").format(crs=crs.uri),
             parameter="bbox",
         )
+    if crs.domain is not None:
+        min_x, min_y, max_x, max_y = crs.domain
+        if values[0] < min_x or values[1] < min_y or values[2] > max_x or values[3] > max_y:
+            raise InvalidParameter(
+                _(
+                    "'bbox' in {crs} must lie within {domain} (metres), where the projection "
+                    "is defined."
+                ).format(crs=crs.uri, domain=",".join(f"{v:.0f}" for v in crs.domain)),
+                parameter="bbox",
+            )
     return tuple(values)

@@ -10,15 +10,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geoportal.errors import InvalidParameter, NotFound
-from layers import features
+from geoportal.schema import query
+from layers import api_schema, features
 from layers.feature_params import parse_query
+from layers.params import parse_page_numbers
 from layers.registry import LayerSpec, get_layer, layers_for
 
 GEOJSON = "application/geo+json"
@@ -33,27 +34,14 @@ class GeoJsonRenderer(JSONRenderer):
 
 RENDERERS = [JSONRenderer, GeoJsonRenderer]
 
-FEATURE_PARAMS = [
-    OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (WGS 84)."),
-    OpenApiParameter("q", str, description="Name contains this; diacritics optional."),
-    OpenApiParameter("near", str, description="lon,lat: features within 'radius' metres."),
-    OpenApiParameter("radius", float, description="Metres (with 'near'), at most 50,000."),
-    OpenApiParameter("nearest", str, description="lon,lat: the 'k' nearest features."),
-    OpenApiParameter("k", int, description="How many nearest features (default 10)."),
-    OpenApiParameter("fields", str, description="Comma-separated properties to return."),
-    OpenApiParameter("ordering", str, description="Properties to sort by; -name descending."),
-    OpenApiParameter("datetime", str, description="Instant or interval (layers with time)."),
-    OpenApiParameter(
-        "ward_of", str, description="lon,lat: features of the ward containing the point."
-    ),
-    OpenApiParameter(
-        "<property>", str, description="Any filterable property: equal to one of a,b,c."
-    ),
-]
 PAGE_PARAMS = [
-    OpenApiParameter("page", int, description="1-based page number."),
-    OpenApiParameter("page_size", int, description="Features per page (at most 1000)."),
+    api_schema.PAGE,
+    api_schema.page_size(
+        settings.COMMONMAP["FEATURES_PAGE_SIZE"], settings.COMMONMAP["FEATURES_PAGE_SIZE_MAX"]
+    ),
 ]
+# DRF's format override: geojson or json (the same body; an empty value counts as absent).
+FORMAT_PARAM = query("format", {"type": "string", "enum": ["geojson", "json"]})
 
 
 def _layer_json(spec: LayerSpec, request, user, detail: bool) -> dict:
@@ -95,7 +83,7 @@ def _layer_json(spec: LayerSpec, request, user, detail: bool) -> dict:
 class LayerList(APIView):
     """Every layer the caller may see: built-in ones, then imported ones."""
 
-    @extend_schema(operation_id="layers_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="layers_list", responses=api_schema.LAYER_LIST_RESPONSES)
     def get(self, request):
         """Layers with their properties and links."""
         return Response(
@@ -106,7 +94,7 @@ class LayerList(APIView):
 class LayerDetail(APIView):
     """One layer's description, extent and feature count."""
 
-    @extend_schema(operation_id="layers_retrieve", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="layers_retrieve", responses=api_schema.LAYER_DETAIL_RESPONSES)
     def get(self, request, slug: str):
         """404 for an unknown layer, and for a staff-only one without the permission."""
         spec = get_layer(slug, request.user)
@@ -114,26 +102,11 @@ class LayerDetail(APIView):
 
 
 def _page_numbers(params) -> tuple[int, int]:
-    maximum = settings.COMMONMAP["FEATURES_PAGE_SIZE_MAX"]
-    values = {}
-    for name, default, top in (
-        ("page", 1, 10**9),
-        ("page_size", settings.COMMONMAP["FEATURES_PAGE_SIZE"], maximum),
-    ):
-        raw = params.get(name)
-        try:
-            value = default if raw in (None, "") else int(raw)
-        except ValueError:
-            value = 0
-        if not 1 <= value <= top:
-            raise InvalidParameter(
-                _("'{name}' must be a whole number from 1 to {top}, got {raw}.").format(
-                    name=name, top=top, raw=repr(raw)
-                ),
-                parameter=name,
-            )
-        values[name] = value
-    return values["page"], values["page_size"]
+    return parse_page_numbers(
+        params,
+        settings.COMMONMAP["FEATURES_PAGE_SIZE"],
+        settings.COMMONMAP["FEATURES_PAGE_SIZE_MAX"],
+    )
 
 
 def _page_url(request, page: int) -> str:
@@ -149,8 +122,9 @@ class FeatureList(APIView):
 
     @extend_schema(
         operation_id="layer_features_list",
-        parameters=FEATURE_PARAMS + PAGE_PARAMS,
-        responses={200: OpenApiTypes.OBJECT},
+        description=api_schema.FEATURE_FILTERS_NOTE,
+        parameters=[*api_schema.FEATURE_PARAMS, *PAGE_PARAMS, FORMAT_PARAM],
+        responses=api_schema.FEATURE_LIST_RESPONSES,
     )
     def get(self, request, slug: str):
         """Filtered, sorted, paginated; ``count`` is the total number matched."""
@@ -199,8 +173,9 @@ class FeatureExport(APIView):
 
     @extend_schema(
         operation_id="layer_features_export",
-        parameters=FEATURE_PARAMS,
-        responses={200: OpenApiTypes.OBJECT},
+        description=api_schema.FEATURE_FILTERS_NOTE,
+        parameters=[*api_schema.FEATURE_PARAMS, FORMAT_PARAM],
+        responses=api_schema.FEATURE_EXPORT_RESPONSES,
     )
     def get(self, request, slug: str):
         """Every matching feature, no pagination, constant memory on the server."""
@@ -208,7 +183,7 @@ class FeatureExport(APIView):
         query = parse_query(spec, request.query_params, request.user, ogc=False)
         sql, params = features.feature_sql(spec, query)
         head = _json({"type": "FeatureCollection", "layer": spec.slug})[:-1]
-        body = features.stream(sql, params, head + ',"features":[', "]}")
+        body = features.stream(sql, params, head + ',"features":[', "]}", spec.slug)
         compress = "gzip" in request.headers.get("Accept-Encoding", "")
         response = StreamingHttpResponse(
             features.gzip_stream(body) if compress else body, content_type=GEOJSON
@@ -227,8 +202,8 @@ class FeatureDetail(APIView):
 
     @extend_schema(
         operation_id="layer_features_retrieve",
-        parameters=[OpenApiParameter("fields", str, description="Properties to return.")],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[*api_schema.FEATURE_DETAIL_PARAMS, FORMAT_PARAM],
+        responses=api_schema.FEATURE_DETAIL_RESPONSES,
     )
     def get(self, request, slug: str, feature_id: str):
         """404 for an unknown layer or feature."""

@@ -7,6 +7,7 @@ and written out as they come: memory stays flat however many features there are,
 no feature passes through a Python object.
 """
 
+import logging
 import math
 import zlib
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ from geoportal.errors import InvalidParameter, NotFound
 from layers.crs import SUPPORTED, OutputCrs
 from layers.names import search_form
 from layers.registry import Field, LayerSpec, sql_literal
+from layers.writable import writable_sql
+
+logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 2000
 METRES_PER_DEGREE = 111_320.0
@@ -153,7 +157,8 @@ def _properties(spec: LayerSpec, query: FeatureQuery, with_distance: bool) -> st
 
 
 def _geometry(spec: LayerSpec, crs: OutputCrs) -> str:
-    geom = spec.geom_sql
+    # Whatever a row holds, GeoJSON of it or null: never an error that ends the output.
+    geom = writable_sql(spec.geom_sql)
     if crs.srid != 4326:
         geom = f"ST_Transform({geom}, {int(crs.srid)})"
     if crs.lat_first:
@@ -255,17 +260,34 @@ def count(spec: LayerSpec, query: FeatureQuery) -> int:
     return matched
 
 
-def stream(sql: str, params: dict, prefix: str, suffix: str) -> Iterator[bytes]:
+def stream(sql: str, params: dict, prefix: str, suffix: str, label: str = "") -> Iterator[bytes]:
     """``prefix``, the features separated by commas, ``suffix``: in batches, constant
-    memory. A server-side cursor inside a transaction (no WITH HOLD copy of the result)."""
-    yield prefix.encode()
-    first = True
+    memory. A server-side cursor inside a transaction (no WITH HOLD copy of the result).
+
+    The first batch is read before anything is sent, so a query that fails at once is a
+    plain 500. One that fails later (the database gone, a row no output can write) is
+    logged and raised: the body stops without ``suffix``, which leaves it no JSON
+    document, and the server aborts the response (gunicorn closes the connection before
+    the last chunk of a chunked response), so no client takes it for the whole layer.
+    """
+    sent = 0
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(BATCH_ROWS):
-            chunk = ",".join(row[0] for row in rows)
-            yield (chunk if first else "," + chunk).encode()
-            first = False
+        rows = cursor.fetchmany(BATCH_ROWS)
+        yield prefix.encode()
+        try:
+            while rows:
+                chunk = ",".join(row[0] for row in rows)
+                yield (chunk if not sent else "," + chunk).encode()
+                sent += len(rows)
+                rows = cursor.fetchmany(BATCH_ROWS)
+        except Exception:
+            logger.exception(
+                "GeoJSON stream %s failed after %d features; the response is cut short",
+                label or "-",
+                sent,
+            )
+            raise
     yield suffix.encode()
 
 

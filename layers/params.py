@@ -1,7 +1,7 @@
 """Parsing request parameters into plain values, with errors that say how to fix them."""
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -188,3 +188,49 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
                 parameter=where,
             )
     return points
+
+
+def parse_page_numbers(params, default_size: int, max_size: int) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (from 1 to ``max_size``), each a whole number."""
+    values = {}
+    for name, default, top in (("page", 1, 10**9), ("page_size", default_size, max_size)):
+        raw = params.get(name)
+        try:
+            value = default if raw in (None, "") else int(raw)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= top:
+            raise InvalidParameter(
+                _("'{name}' must be a whole number from 1 to {top}, got {raw}.").format(
+                    name=name, top=top, raw=repr(raw)
+                ),
+                parameter=name,
+            )
+        values[name] = value
+    return values["page"], values["page_size"]
+
+
+def refuse_unknown(params, accepted: frozenset[str]) -> None:
+    """InvalidParameter for the first parameter not in ``accepted``, listing those that are:
+    a misspelt filter must not silently return everything."""
+    unknown = sorted(set(params) - accepted - {"format", "lang"})
+    if unknown:
+        raise InvalidParameter(
+            _("Unknown parameter {name}. Parameters: {params}.").format(
+                name=repr(unknown[0]), params=", ".join(sorted(accepted))
+            ),
+            parameter=unknown[0],
+        )
+
+
+# PostgreSQL's time zone displacement stops at ±15:59; RFC 3339 and Python go to ±23:59.
+_POSTGRESQL_MAX_OFFSET = timedelta(hours=15, minutes=59)
+
+
+def within_postgresql_offsets(moment: datetime) -> datetime:
+    """``moment`` as it is, or in UTC when its offset is one PostgreSQL refuses (-20:18):
+    the same instant either way. Small offsets stay, so 0001-01-01 stays representable."""
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > _POSTGRESQL_MAX_OFFSET:
+        return moment.astimezone(UTC)
+    return moment

@@ -25,6 +25,13 @@ class SimplifyPreserveTopology(GeoFunc):
         return self.source_expressions[0].output_field
 
 
+class Multi(GeoFunc):
+    """``ST_Multi(geom)``: a simplified ward that lost a part is still a MultiPolygon, as the
+    API documents and every client of one layer expects."""
+
+    function = "ST_Multi"
+
+
 def resolve_generation(slug: str | None) -> BoundaryGeneration:
     """The generation named by ``slug``, or the one valid today when none is given."""
     if not slug:
@@ -47,7 +54,8 @@ def areas_of(generation: BoundaryGeneration, simplify_m: float | None = None) ->
         "parent", "generation"
     )
     if simplify_m:
-        out = Transform(SimplifyPreserveTopology(Transform("geom", METRIC_SRID), simplify_m), 4326)
+        simplified = SimplifyPreserveTopology(Transform("geom", METRIC_SRID), simplify_m)
+        out = Multi(Transform(simplified, 4326))
         return queryset.annotate(out_geom=out)
     return queryset.annotate(out_geom=F("geom"))
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from geoportal.errors import InvalidParameter, NotFound
 from layers.models import RESERVED_LAYER_SLUGS, Layer
+from layers.params import within_postgresql_offsets
 
 RESTRICTED_LAYER_PERMISSION = "layers.view_restricted_layer"
 RESTRICTED_FIELD_PERMISSION = "layers.view_restricted_field"
@@ -73,7 +74,7 @@ def _typed(field: "Field", raw: str):
             value = parse_datetime(raw)
             if value is None:
                 raise ValueError(raw)
-            return value
+            return within_postgresql_offsets(value)
     except ValueError:
         raise InvalidParameter(
             _("Property '{name}' is of type {type}; {raw} is not a valid {type}.").format(

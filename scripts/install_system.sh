@@ -8,6 +8,7 @@ PACKAGES=(
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils
   python3-venv gettext
   chromium fonts-noto-core
+  nodejs
 )
 
 missing=()
@@ -16,6 +17,12 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# npm installs the test's front-end packages (package-lock.json). Debian ships it as its own
+# package; a Node.js from elsewhere (NodeSource) carries its own npm and conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

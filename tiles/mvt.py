@@ -15,6 +15,7 @@ clients) has its cells counted from the tile's points instead, below ``cluster_b
 import re
 
 from layers.registry import LayerSpec, sql_literal
+from layers.writable import writable_sql
 from tiles.pyramid import TOP_LEVEL
 
 EXTENT = 4096
@@ -55,7 +56,7 @@ def _attributes(spec: LayerSpec) -> str:
 
 
 def _features_sql(spec: LayerSpec, z: int) -> str:
-    geom = f"ST_Transform({spec.geom_sql}, 3857)"
+    geom = f"ST_Transform({writable_sql(spec.geom_sql)}, 3857)"
     if spec.geometry_type not in ("Point", "MultiPoint"):
         # Half a pixel of this zoom: invisible, and it keeps tiles of big polygons small.
         tolerance = tile_width(z) / EXTENT / 2
@@ -117,7 +118,7 @@ def _grid_sql(spec: LayerSpec, z: int) -> str:
         f"floor((ST_X(m.p) - ST_XMin(_tile.e)) / {width!r})::int AS cx, "
         f"floor((ST_YMax(_tile.e) - ST_Y(m.p)) / {width!r})::int AS cy{group_columns} "
         f"FROM {spec.from_sql}, _tile "
-        f"CROSS JOIN LATERAL (SELECT ST_Transform({spec.geom_sql}, 3857) AS p) AS m "
+        f"CROSS JOIN LATERAL (SELECT ST_Transform({writable_sql(spec.geom_sql)}, 3857) AS p) AS m "
         f"WHERE ({spec.where_sql}) AND {spec.geom_sql} && _tile.e4326_inner "
         "AND ST_Intersects(m.p, _tile.e)), "
         "cells AS (SELECT cx, cy, count(*) AS n, avg(x) AS ax, avg(y) AS ay FROM pts "

@@ -1,6 +1,7 @@
 """Raster tiles (PNG) of the registry's layers and of a basemap, drawn with Pillow.
 
-For clients that cannot draw vector tiles, and as MapProxy's source (``tiles/mapproxy/``).
+MapProxy's source (``tiles/mapproxy/``), which serves them, cached, to clients that cannot
+draw vector tiles; the renderer draws for MapProxy only (``tiles/raster_views.py``).
 PostGIS puts every geometry into the tile's pixel grid first (``ST_AsMVTGeom`` at
 ``SUPERSAMPLE`` × 256 pixels: clipped, simplified to the pixel, y pointing down as in an
 image), all layers in one statement, so a tile costs one round trip. Pillow draws at that
@@ -23,6 +24,7 @@ from django.db import connection
 from PIL import Image, ImageDraw
 
 from layers.registry import LayerSpec, areas_spec
+from layers.writable import writable_sql
 from tiles.mvt import tile_width
 
 TILE_SIZE = 256
@@ -30,6 +32,9 @@ SUPERSAMPLE = 4
 CANVAS = TILE_SIZE * SUPERSAMPLE
 BUFFER_PX = 8  # output pixels drawn beyond each edge: lines and circles cross edges cleanly
 BASEMAP = "basemap"
+# The header by which MapProxy shows the shared token (COMMONMAP_RASTER_TOKEN): drawing a
+# tile takes seconds, so the renderer draws for MapProxy, which caches, and nobody else.
+RASTER_TOKEN_HEADER = "X-Commonmap-Raster-Token"  # noqa: S105 (a header name)
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -128,7 +133,7 @@ def _own_params(sql: str, prefix: str) -> str:
 def _layer_sql(index: int, layer: RasterLayer, z: int) -> str:
     spec = layer.spec
     extent, buffer = CANVAS, BUFFER_PX * SUPERSAMPLE
-    geom = f"ST_Transform({spec.geom_sql}, 3857)"
+    geom = f"ST_Transform({writable_sql(spec.geom_sql)}, 3857)"
     points = spec.geometry_type in _POINT_TYPES and layer.name != BASEMAP
     if not points:
         # Half a pixel of the supersampled canvas: invisible, and big polygons stay cheap.

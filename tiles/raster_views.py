@@ -1,16 +1,21 @@
-"""Raster tiles (PNG) of public layers and the basemap: MapProxy's source, and a direct
-XYZ endpoint for clients that cannot draw vector tiles.
+"""Raster tiles (PNG) of public layers and the basemap: MapProxy's source.
 
-The same names, limits, statuses and caching headers as the vector tiles (tiles/views.py).
+A tile takes seconds to draw and the renderer keeps nothing, so it draws for MapProxy
+alone, which caches and limits how many it asks for at once: a request without the shared
+token (``COMMONMAP_RASTER_TOKEN``, which ``manage.py mapproxy_config`` writes into
+MapProxy's configuration) is a 403 that points to MapProxy. Otherwise the same names,
+limits, statuses and caching headers as the vector tiles (tiles/views.py).
 """
 
 import hashlib
+import hmac
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from geoportal.errors import json_errors
+from geoportal.errors import Forbidden, json_errors
 from layers.registry import LayerSpec
 from tiles import raster
 from tiles.views import _check_tile, _specs
@@ -21,7 +26,6 @@ PNG = "image/png"
 def _headers(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = f'"{etag}"'
     response["Cache-Control"] = f"public, max-age={settings.COMMONMAP['TILE_MAX_AGE']}"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -36,11 +40,28 @@ def parse_layers(raw: str, user) -> tuple[bool, list[LayerSpec]]:
     return True, (_specs(",".join(others), user) if others else [])
 
 
+def check_token(request) -> None:
+    """Forbidden unless the request bears the renderer's token (MapProxy does)."""
+    sent = request.headers.get(raster.RASTER_TOKEN_HEADER, "")
+    if hmac.compare_digest(sent.encode(), settings.COMMONMAP["RASTER_TOKEN"].encode()):
+        return
+    mapproxy = settings.COMMONMAP["MAPPROXY_URL"].rstrip("/")
+    raise Forbidden(
+        _("Raster tiles are drawn for MapProxy only; ask MapProxy, which caches them."),
+        hint=_(
+            "One layer: {mapproxy}/tiles/<layer>/EPSG3857/{{z}}/{{x}}/{{y}}.png?origin=nw "
+            "(the same numbering); every layer: {mapproxy}/wmts/1.0.0/WMTSCapabilities.xml."
+        ).format(mapproxy=mapproxy),
+        extra={"mapproxy": mapproxy},
+    )
+
+
 @require_GET
 @json_errors
 def raster_tile(request, layers: str, z: int, x: int, y: int):
     """One 256 × 256 PNG tile: opaque with the basemap, transparent where the data layers
-    are empty; 304 when the ETag matches."""
+    are empty; 304 when the ETag matches; 403 without MapProxy's token."""
+    check_token(request)
     basemap, specs = parse_layers(layers, request.user)
     _check_tile(z, x, y)
     png = raster.render_tile(specs, basemap, z, x, y)

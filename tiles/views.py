@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 
 from geoportal.errors import InvalidParameter, json_errors
 from layers import features
+from layers.city import city_centre, clamp_to_city
+from layers.models import Layer
 from layers.registry import (
     BUILTIN_SLUGS,
     LayerSpec,
@@ -22,6 +24,7 @@ from layers.registry import (
     get_layer,
     layers_for,
 )
+from logins.basic import basic_auth
 from tiles import cache
 from tiles.mvt import MAX_ZOOM, tile_sql
 
@@ -52,12 +55,30 @@ def _check_tile(z: int, x: int, y: int) -> None:
             )
 
 
-def _headers(response: HttpResponse, etag: str) -> HttpResponse:
-    response["ETag"] = f'"{etag}"'
-    response["Cache-Control"] = f"public, max-age={settings.COMMONMAP['TILE_MAX_AGE']}"
-    response["Vary"] = "Accept-Encoding"
-    response["Access-Control-Allow-Origin"] = "*"
+def _cache_headers(response: HttpResponse, private: bool) -> HttpResponse:
+    """Public layers may be kept by any cache; staff-only ones by the caller's browser only,
+    and never served to another caller (``Vary``)."""
+    max_age = settings.COMMONMAP["TILE_MAX_AGE"]
+    if private:
+        response["Cache-Control"] = f"private, max-age={max_age}"
+        response["Vary"] = "Accept-Encoding, Authorization, Cookie"
+    else:
+        response["Cache-Control"] = f"public, max-age={max_age}"
+        response["Vary"] = "Accept-Encoding"
     return response
+
+
+def _headers(response: HttpResponse, etag: str, private: bool) -> HttpResponse:
+    response["ETag"] = f'"{etag}"'
+    return _cache_headers(response, private)
+
+
+def _has_staff_only(imported: list[str], user) -> bool:
+    """Whether any of these imported layers is staff-only (asked only of a caller who may
+    see such layers: to anybody else they do not exist)."""
+    if not imported or not can_see_restricted_layers(user):
+        return False
+    return Layer.objects.filter(slug__in=imported, is_public=False).exists()
 
 
 def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str, bool]:
@@ -98,6 +119,7 @@ def _slugs(raw: str) -> list[str]:
 
 @require_GET
 @json_errors
+@basic_auth
 def tile(request, layers: str, z: int, x: int, y: int):
     """One tile: 200 (gzip when accepted), 204 when empty, 304 when the ETag matches."""
     slugs = _slugs(layers)
@@ -112,16 +134,17 @@ def tile(request, layers: str, z: int, x: int, y: int):
         data, etag = hit
     else:
         data, etag = compute_tile(_specs(layers, request.user), z, x, y)
+    private = _has_staff_only(imported, request.user)
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
-        return _headers(HttpResponse(status=304), etag)
+        return _headers(HttpResponse(status=304), etag, private)
     if not data:
-        return _headers(HttpResponse(status=204), etag)
+        return _headers(HttpResponse(status=204), etag, private)
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(data, content_type=MVT)
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(gzip.decompress(data), content_type=MVT)
-    return _headers(response, etag)
+    return _headers(response, etag, private)
 
 
 _MVT_TYPES = {
@@ -160,15 +183,18 @@ def _vector_layer(spec: LayerSpec) -> dict:
 
 
 def _bounds(specs: list[LayerSpec]) -> list[float]:
+    """The layers' joint extent cut to the city's: a stray feature far away (a point at
+    0,0) must not stretch the map's bounds, or move its centre, out of the city."""
     boxes = [b for b in (features.extent(s) for s in specs) if b is not None]
-    if not boxes:
-        return [-180.0, -85.0511, 180.0, 85.0511]
-    return [
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    ]
+    joint = None
+    if boxes:
+        joint = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    return [round(v, 7) for v in clamp_to_city(joint)]
 
 
 def tilejson_for(request, specs: list[LayerSpec]) -> dict:
@@ -193,12 +219,12 @@ def tilejson_for(request, specs: list[LayerSpec]) -> dict:
 
 @require_GET
 @json_errors
+@basic_auth
 def tilejson(request, layers: str):
     """TileJSON 3.0.0 for one layer or a comma-separated set."""
-    return JsonResponse(
-        tilejson_for(request, _specs(layers, request.user)),
-        json_dumps_params={"ensure_ascii": False},
-    )
+    specs = _specs(layers, request.user)
+    response = JsonResponse(tilejson_for(request, specs), json_dumps_params={"ensure_ascii": False})
+    return _cache_headers(response, private=any(not s.public for s in specs))
 
 
 _PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
@@ -297,11 +323,10 @@ def style(request):
     ]
     for i, spec in enumerate(specs):
         style_layers += _style_layers(spec, _PALETTE[i % len(_PALETTE)])
-    bounds = _bounds(specs)
     body = {
         "version": 8,
         "name": "Common Map (Bản đồ chung)",
-        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2],
+        "center": list(city_centre()),
         "zoom": 9,
         "sources": {
             "commonmap": {

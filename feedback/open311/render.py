@@ -68,7 +68,6 @@ def respond(fmt: str, root: str, body, status: int = 200) -> HttpResponse:
         text = json.dumps(body, ensure_ascii=False, default=_default)
         response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response.status_code = status
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

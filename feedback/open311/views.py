@@ -2,8 +2,9 @@
 
 - ``services.{fmt}``: the feedback categories (service_code is the category code);
 - ``services/{code}.{fmt}``: a service definition (no extra attributes);
-- ``requests.{fmt}``: GET lists public requests (``service_request_id``, ``service_code``,
-  ``start_date``, ``end_date``, ``status``; by default the last 90 days, at most 1000); POST
+- ``requests.{fmt}``: GET lists requests (``service_request_id``, ``service_code``,
+  ``start_date``, ``end_date``, ``status``; by default the last 90 days, at most 1000), a
+  rejected or merged one closed with its fate in ``status_notes`` as by its id; POST
   files one with ``api_key`` (a key with the ``open311`` scope), ``service_code``,
   ``description`` and ``lat``/``long`` or ``address_string``; ``Idempotency-Key`` works as
   in the REST API, and the key doubles as the token;
@@ -16,6 +17,7 @@ text. ``service_request_id`` is the tracking code.
 from datetime import timedelta
 from functools import wraps
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -27,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from apikeys import keys
 from feedback.api import parse_instant
-from feedback.intake import Submission, check_key, normalise_code, submit_once
+from feedback.intake import Submission, check_key, max_length, normalise_code, submit_once
 from feedback.models import (
     OPEN_STATUSES,
     Channel,
@@ -38,8 +40,7 @@ from feedback.models import (
     Role,
 )
 from feedback.open311.render import errors, respond
-from feedback.public import PUBLIC_STATUSES
-from feedback.shapes import photo_positions
+from feedback.shapes import is_public, photo_positions
 from feedback.workflow import Actor
 from geoportal.errors import (
     CommonMapError,
@@ -49,6 +50,7 @@ from geoportal.errors import (
     NotFound,
     status_for,
 )
+from geoportal.input_guard import body_limit, check_fields, check_request, upload_error
 from geoportal.middleware import RETRY_AFTER_S, unavailable_message
 from layers.params import parse_lon_lat
 
@@ -65,15 +67,23 @@ def georeport(view):
     @wraps(view)
     def wrapped(request, *args, fmt: str, **kwargs):
         try:
+            # The middleware's checks, here so that their errors come in the format asked for.
+            check_request(request, kwargs, body_limit(view))
             return view(request, *args, fmt=fmt, **kwargs)
         except CommonMapError as exc:
             return errors(fmt, status_for(exc), _description(exc))
+        except SuspiciousOperation as exc:  # a form Django refused to read (too big, too many)
+            error = upload_error(exc)
+            if error is None:
+                raise
+            return errors(fmt, status_for(error), _description(error))
         except (OperationalError, InterfaceError):
             connection.close_if_unusable_or_obsolete()
             response = errors(fmt, 503, unavailable_message())
             response["Retry-After"] = str(RETRY_AFTER_S)
             return response
 
+    wrapped.checks_own_input = True
     return csrf_exempt(wrapped)
 
 
@@ -178,23 +188,24 @@ def _request_json(item: FeedbackItem, request, english: bool) -> dict:
         "zipcode": "",
         "lat": round(point.y, 7) if point else None,
         "long": round(point.x, 7) if point else None,
+        # The photos of a rejected or merged request are not public (the URL would be a 404).
         "media_url": request.build_absolute_uri(
             reverse("feedback-photo", args=[item.tracking_code, positions[0]])
         )
-        if positions
+        if positions and is_public(item)
         else "",
     }
 
 
-def _public_items():
-    return FeedbackItem.objects.filter(status__in=PUBLIC_STATUSES).select_related(
-        "category", "ward", "merged_into"
-    )
+def _requests():
+    """Every request, rejected and merged ones included: GeoReport clients learn their fate
+    (closed, with the reason or the item they went into) from the list as from the id."""
+    return FeedbackItem.objects.select_related("category", "ward", "merged_into")
 
 
 def _list(request, fmt: str):
     params = request.GET
-    items = _public_items()
+    items = _requests()
     ids = [normalise_code(c) for c in params.get("service_request_id", "").split(",") if c.strip()]
     if ids:
         items = items.filter(tracking_code__in=ids)  # other parameters are ignored (spec)
@@ -245,23 +256,52 @@ def _service_account(request) -> keys.ServiceAccount:
     return account
 
 
+def _field(data, name: str, stored_as: str) -> str:
+    """A form field, at most as long as the item's field it is stored in (400 naming it)."""
+    value = data.get(name, "")
+    limit = max_length(stored_as)
+    if len(value) > limit:
+        raise InvalidParameter(
+            _("'{name}' is over {limit} characters.").format(name=name, limit=limit),
+            parameter=name,
+        )
+    return value
+
+
+def _reporter_name(data) -> str:
+    """first_name and last_name, stored together as the reporter's name."""
+    parts = (
+        _field(data, "first_name", "reporter_name"),
+        _field(data, "last_name", "reporter_name"),
+    )
+    name = " ".join(p for p in parts if p)
+    if len(name) > max_length("reporter_name"):
+        raise InvalidParameter(
+            _("'first_name' and 'last_name' together are over {limit} characters.").format(
+                limit=max_length("reporter_name")
+            ),
+            parameter="last_name",
+        )
+    return name
+
+
 def _file(request, fmt: str):
-    account = _service_account(request)
     data = request.POST
+    check_fields(data)
+    account = _service_account(request)
     lon = lat = None
     if data.get("lat") not in (None, "") or data.get("long") not in (None, ""):
         lon, lat = parse_lon_lat(data.get("long"), data.get("lat"))
-    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
     submission = Submission(
         category=data.get("service_code", ""),
         description=data.get("description", ""),
         channel=Channel.OTHER,
         lon=lon,
         lat=lat,
-        address_text=data.get("address_string", ""),
-        reporter_name=name,
-        reporter_phone=data.get("phone", ""),
-        reporter_email=data.get("email", ""),
+        address_text=_field(data, "address_string", "address_text"),
+        reporter_name=_reporter_name(data),
+        reporter_phone=_field(data, "phone", "reporter_phone"),
+        reporter_email=_field(data, "email", "reporter_email"),
         api_key=account.key,
     )
     if not submission.category:
@@ -297,12 +337,11 @@ def requests(request, fmt: str) -> HttpResponse:
 
 @georeport
 def request_detail(request, request_id: str, fmt: str):
-    """One request, as a list of one (the specification's shape). Asked for by its id, a
+    """One request, as a list of one (the specification's shape). As in the list, a
     rejected or merged request answers too (closed, with the reason or the item it went
     into), so that the client that filed it learns what became of it."""
     _method(request, "GET")
-    items = FeedbackItem.objects.select_related("category", "ward", "merged_into")
-    item = items.filter(tracking_code=normalise_code(request_id)).first()
+    item = _requests().filter(tracking_code=normalise_code(request_id)).first()
     if item is None:
         raise NotFound(_("No service request {id}.").format(id=request_id))
     return respond(fmt, "service_requests", [_request_json(item, request, _english())])

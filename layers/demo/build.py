@@ -2,20 +2,22 @@
 
 Two generations: "2025-01" (the three provinces before the reform, valid 2025-01-01 to
 2025-06-30) and "2025-07" (the merged city, valid since 2025-07-01). Wards get
-area-weighted cells of the Natural Earth outline (``partition.py``); districts and
-provinces are the unions of their wards, so every unit lies exactly inside its parent.
+area-weighted cells of the Natural Earth outline (``partition.py``), widened to take in
+every official centre; districts and provinces are the unions of their wards, so every
+unit lies exactly inside its parent, and every unit holds its official centre point.
 """
 
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import shapely
 from shapely.geometry import MultiPolygon, Point, shape
 
 from layers.demo import units
-from layers.demo.partition import Zone, partition_zones
+from layers.demo.partition import Zone, cover, partition_zones
 from layers.models import AreaLevel
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -66,6 +68,16 @@ def province_outlines() -> dict[str, MultiPolygon]:
     return outlines
 
 
+@cache
+def city_outline() -> MultiPolygon:
+    """The three provinces' Natural Earth outline, widened where its coarse coast or border
+    leaves an official centre point (of either generation) outside it: both generations
+    split this one outline, so every unit can hold its centre."""
+    outline = shapely.union_all(list(province_outlines().values()))
+    centres = [(r.lon, r.lat) for r in (*units.current_units(), *units.legacy_units())]
+    return _multi(cover(outline, centres))
+
+
 def _label(geom: MultiPolygon, record: units.UnitRecord) -> Point:
     """The official centre when it lies inside the shape, else a point that does."""
     centre = Point(record.lon, record.lat)
@@ -77,18 +89,31 @@ def _multi(geom) -> MultiPolygon:
     return MultiPolygon(parts)
 
 
-def _partition_wards(zones: list[tuple[object, list[units.UnitRecord]]]) -> list[AreaSpec]:
-    """Cells for the units of each (outline, units) zone, noded together."""
-    results = partition_zones(
-        [
-            Zone(outline, [(w.lon, w.lat) for w in ws], [w.area_km2 for w in ws])
-            for outline, ws in zones
-        ]
+def _partition_leaves(
+    leaves: list[units.UnitRecord], parents: list[units.UnitRecord]
+) -> list[AreaSpec]:
+    """Cells for the leaf units over the city's outline; each parent's centre point falls in
+    one of its own leaves (its district's or province's, found through ``parent_code``)."""
+    parent_of = {r.code: r.parent_code for r in (*leaves, *parents)}
+
+    def ancestors(code: str):
+        while (code := parent_of.get(code)) is not None:
+            yield code
+
+    members: dict[str, list[int]] = {}
+    for index, leaf in enumerate(leaves):
+        for code in ancestors(leaf.code):
+            members.setdefault(code, []).append(index)
+    zone = Zone(
+        city_outline(),
+        [(leaf.lon, leaf.lat) for leaf in leaves],
+        [leaf.area_km2 for leaf in leaves],
+        anchors=[((p.lon, p.lat), members[p.code]) for p in parents if p.code in members],
     )
+    (result,) = partition_zones([zone])
     return [
-        AreaSpec(record=w, geom=cell, label_point=site)
-        for (_, ws), result in zip(zones, results, strict=True)
-        for w, cell, site in zip(ws, result.cells, result.sites, strict=True)
+        AreaSpec(record=leaf, geom=cell, label_point=site)
+        for leaf, cell, site in zip(leaves, result.cells, result.sites, strict=True)
     ]
 
 
@@ -100,8 +125,7 @@ def _union_spec(record: units.UnitRecord, parts: list[AreaSpec]) -> AreaSpec:
 def current_generation() -> GenerationSpec:
     """The merged city since 2025-07-01: the city and its 168 units."""
     city, *wards = units.current_units()
-    outline = shapely.union_all(list(province_outlines().values()))
-    ward_specs = _partition_wards([(outline, list(wards))])
+    ward_specs = _partition_leaves(list(wards), [city])
     return GenerationSpec(
         slug="2025-07",
         name="Thành phố Hồ Chí Minh sau sắp xếp (từ 01/07/2025)",
@@ -118,18 +142,19 @@ def current_generation() -> GenerationSpec:
 def legacy_generation() -> GenerationSpec:
     """Hồ Chí Minh City, Bình Dương and Bà Rịa - Vũng Tàu from 2025-01-01 to 2025-06-30."""
     records = units.legacy_units()
-    outlines = province_outlines()
-    # Ward-less districts (Côn Đảo) take a cell of their own, like a ward.
+    # Ward-less districts (Côn Đảo) take a cell of their own, like a ward. The provinces
+    # are unions of their leaves too (not Natural Earth's borders, which leave some
+    # official centres in the neighbouring province).
     has_wards = {r.parent_code for r in records if r.level == AreaLevel.WARD}
     provinces = [r for r in records if r.level == AreaLevel.PROVINCE]
     districts = {p.code: [r for r in records if r.parent_code == p.code] for p in provinces}
-    zones = []
-    for province in provinces:
-        codes = {d.code for d in districts[province.code]}
-        leaves = [r for r in records if r.level == AreaLevel.WARD and r.parent_code in codes]
-        leaves += [d for d in districts[province.code] if d.code not in has_wards]
-        zones.append((outlines[province.code], leaves))
-    specs = {c.record.code: c for c in _partition_wards(zones)}
+    leaves = [
+        r
+        for r in records
+        if r.level == AreaLevel.WARD or (r.level == AreaLevel.DISTRICT and r.code not in has_wards)
+    ]
+    parents = [r for r in records if r.code in has_wards or r.level == AreaLevel.PROVINCE]
+    specs = {c.record.code: c for c in _partition_leaves(leaves, parents)}
     for province in provinces:
         for district in districts[province.code]:
             if district.code in has_wards:

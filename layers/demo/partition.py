@@ -6,6 +6,11 @@ each site's weight is tuned until its cell's area is close to the unit's real ar
 while every site stays inside its own cell. Cells are then noded into one planar
 coverage (shared edges have identical vertices), so no two units overlap, none leaves
 a gap, and unions of cells (districts, the city) contain their parts exactly.
+
+Every official centre point lies in its own unit: the outline is first widened to take
+in centres that the coarse outline leaves at sea or outside (``cover``), a ward's site is
+its centre, and a parent's centre that falls in another parent's cell becomes an extra
+site of the nearest of its own cells (``Zone.anchors``).
 """
 
 from collections.abc import Sequence
@@ -80,6 +85,32 @@ def _separate(xy: np.ndarray, min_distance: float = 20.0) -> np.ndarray:
     return xy
 
 
+def cover(
+    outline: BaseGeometry, points: Sequence[tuple[float, float]], margin: float = 150.0
+) -> BaseGeometry:
+    """The outline (lon/lat) widened so that each point lies ``margin`` metres inside it.
+
+    A point outside (a centre the coarse Natural Earth coast leaves at sea, or beyond a
+    simplified border) gets a tapered spur from the nearest stretch of the outline: the
+    hull of a disc of ``margin`` around it and a disc, a third of the distance wide,
+    around the nearest point of the outline. Points already inside are left alone.
+    """
+    outline_m = shapely.make_valid(to_metres(outline))
+    inner = outline_m.buffer(-margin)
+    shapely.prepare(inner)
+    patches = []
+    for lon, lat in points:
+        point = Point(_TO_METRES.transform(lon, lat))
+        if inner.contains(point):
+            continue
+        shore = nearest_points(outline_m, point)[0]
+        reach = max(margin, point.distance(shore) / 3)
+        patches.append(shapely.union(point.buffer(margin), shore.buffer(reach)).convex_hull)
+    if not patches:
+        return outline
+    return to_degrees(shapely.union_all([outline_m, *patches]))
+
+
 def _grid(outline: BaseGeometry, step: float) -> np.ndarray:
     """Centres of a regular grid of ``step`` metres that fall inside the outline."""
     minx, miny, maxx, maxy = outline.bounds
@@ -115,22 +146,41 @@ def _sites_losing_cells(weights: np.ndarray, d2: np.ndarray) -> np.ndarray:
 
 
 def _fit_weights(
-    grid: np.ndarray, cell_area: float, sites: np.ndarray, targets: np.ndarray, iterations: int
+    grid: np.ndarray,
+    cell_area: float,
+    sites: np.ndarray,
+    cell_of: np.ndarray,
+    targets: np.ndarray,
+    iterations: int,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """Tune weights so that each site's share of the grid approaches its target area."""
+    """Tune one weight per cell (shared by its sites, ``cell_of``) so that each cell's
+    share of the grid approaches its target area."""
     d2 = ((sites[:, None, :] - sites[None, :, :]) ** 2).sum(axis=2)
-    weights = np.zeros(len(sites))
+    # Ownership of the grid in single precision around the sites' mean (about twice as
+    # fast; a point on a border may change hands, which moves an area by one grid cell).
+    origin = sites.mean(axis=0)
+    grid32 = (grid - origin).astype(np.float32)
+    sites32 = (sites - origin).astype(np.float32)
+    cells = len(targets)
+    weights = np.zeros(cells) if start is None else start.copy()
+    # Sites added since ``start`` may break the rule; evening the weights out restores it
+    # (all equal always keeps it).
+    while _sites_losing_cells(weights[cell_of], d2).any():
+        weights = weights / 2 if np.abs(weights).max() > 1 else np.zeros(cells)
     best, best_error = weights, np.inf
     for _ in range(iterations):
-        areas = np.bincount(_owner(grid, sites, weights), minlength=len(sites)) * cell_area
+        owners = cell_of[_owner(grid32, sites32, weights[cell_of].astype(np.float32))]
+        areas = np.bincount(owners, minlength=cells) * cell_area
         error = np.abs(areas - targets).sum() / targets.sum()
         if error < best_error:
             best, best_error = weights, error
-        # The current weights are feasible; shorten the steps of the sites whose new
+        # The current weights are feasible; shorten the steps of the cells whose new
         # weights would break the rule until none does (after 30 halvings, ~0).
         step = 0.5 * (targets - areas)
         for _ in range(30):
-            losing = _sites_losing_cells(weights + step, d2)
+            losing = np.zeros(cells, dtype=bool)
+            np.logical_or.at(losing, cell_of, _sites_losing_cells((weights + step)[cell_of], d2))
             if not losing.any():
                 break
             step[losing] /= 2
@@ -171,11 +221,31 @@ def _power_cell(i: int, sites: np.ndarray, weights: np.ndarray, frame: Polygon) 
 
 @dataclass(frozen=True)
 class Zone:
-    """One outline (lon/lat) to split, with the centres and relative target areas of its cells."""
+    """One outline (lon/lat) to split, with the centres and relative target areas of its
+    cells; ``anchors`` are further points (a parent's centre) that must each fall in one of
+    the given cells (the parent's children), as (lon/lat, cell indices)."""
 
     outline: BaseGeometry
     centres: Sequence[tuple[float, float]]
     target_areas: Sequence[float]
+    anchors: Sequence[tuple[tuple[float, float], Sequence[int]]] = ()
+
+
+def _anchor_sites(
+    zone: Zone, sites: np.ndarray, cell_of: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sites to add so that every anchor falls in one of its cells: an anchor in a foreign
+    cell becomes a site of the member cell whose site is nearest to it."""
+    new_sites, new_cells = [], []
+    for (lon, lat), members in zone.anchors:
+        xy = np.array(_TO_METRES.transform(lon, lat))
+        if cell_of[_owner(xy[None, :], sites, weights[cell_of])[0]] in members:
+            continue
+        member_sites = np.flatnonzero(np.isin(cell_of, list(members)))
+        nearest = member_sites[((sites[member_sites] - xy) ** 2).sum(axis=1).argmin()]
+        new_sites.append(xy)
+        new_cells.append(cell_of[nearest])
+    return np.array(new_sites).reshape(-1, 2), np.array(new_cells, dtype=np.int64)
 
 
 def partition_zones(
@@ -194,28 +264,42 @@ def partition_zones(
     for zone, outline_m in zip(zones, outlines, strict=True):
         xy = np.array([_TO_METRES.transform(lon, lat) for lon, lat in zone.centres])
         sites = _inside(outline_m, xy)
+        cell_of = np.arange(len(sites))
         targets = np.asarray(zone.target_areas, dtype=float)
         targets = targets / targets.sum() * outline_m.area
         grid = _grid(outline_m, grid_step)
-        weights, error = _fit_weights(grid, grid_step**2, sites, targets, iterations)
-        fitted.append((sites, weights, error))
+        weights, error = _fit_weights(grid, grid_step**2, sites, cell_of, targets, iterations)
+        # An anchor outside its cells adds a site, and the weights are fitted again; a few
+        # rounds settle it (each site keeps its own point, so added anchors stay put).
+        for _round in range(5):
+            extra, extra_cells = _anchor_sites(zone, sites, cell_of, weights)
+            if not len(extra):
+                break
+            sites, cell_of = np.vstack([sites, extra]), np.concatenate([cell_of, extra_cells])
+            weights, error = _fit_weights(
+                grid, grid_step**2, sites, cell_of, targets, iterations // 4, weights
+            )
+        fitted.append((sites, cell_of, weights, error))
         frame = box(*outline_m.buffer(1000).bounds)
+        site_weights = weights[cell_of]
         edges.append(outline_m.boundary)
-        edges += [_power_cell(i, sites, weights, frame).boundary for i in range(len(sites))]
+        edges += [_power_cell(i, sites, site_weights, frame).boundary for i in range(len(sites))]
 
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(edges))))
     reps = shapely.point_on_surface(faces)
     results = []
-    for outline_m, (sites, weights, error) in zip(outlines, fitted, strict=True):
+    for zone, outline_m, (sites, cell_of, weights, error) in zip(
+        zones, outlines, fitted, strict=True
+    ):
         shapely.prepare(outline_m)
         inside = shapely.contains(outline_m, reps)
-        owners = _owner(shapely.get_coordinates(reps[inside]), sites, weights)
+        owners = cell_of[_owner(shapely.get_coordinates(reps[inside]), sites, weights[cell_of])]
         cells = []
-        for i in range(len(sites)):
+        for i in range(len(zone.centres)):
             merged = shapely.union_all(faces[inside][owners == i])
             polygons = [g for g in shapely.get_parts(merged) if isinstance(g, Polygon)]
             cells.append(to_degrees(MultiPolygon(polygons)))
-        site_points = [to_degrees(Point(x, y)) for x, y in sites]
+        site_points = [to_degrees(Point(x, y)) for x, y in sites[: len(zone.centres)]]
         results.append(Partition(cells=cells, sites=site_points, relative_area_error=float(error)))
     return results
 

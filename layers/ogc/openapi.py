@@ -18,6 +18,8 @@ from layers.ogc.documents import CRS_URIS, GEOJSON, HTML, JSON, OPENAPI_JSON
 from layers.registry import LayerSpec
 
 OPENAPI_VERSION = "3.0.3"
+# "lon,lat": the views count the parts; each must then be a number in range.
+TWO_VALUES = r"^[^,]+,[^,]+$"
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -29,8 +31,9 @@ def _parameters() -> dict:
     limit_default = settings.COMMONMAP["OGC_LIMIT_DEFAULT"]
     crs_schema = {"type": "string", "format": "uri", "enum": list(CRS_URIS), "default": CRS84}
 
-    def query(name: str, description: str, schema: dict, **extra) -> dict:
-        return {
+    def query(name: str, description: str, schema: dict, *, empty: bool = True, **extra) -> dict:
+        """An optional query parameter; ``empty``: an empty value counts as absent."""
+        parameter = {
             "name": name,
             "in": "query",
             "required": False,
@@ -38,6 +41,9 @@ def _parameters() -> dict:
             "schema": schema,
             **extra,
         }
+        if empty:
+            parameter["allowEmptyValue"] = True
+        return parameter
 
     return {
         "f": query(
@@ -67,6 +73,7 @@ def _parameters() -> dict:
                 "Features per page: 1 to {maximum} (default {default}); a larger value is "
                 "capped to {maximum} and the answer says so."
             ).format(maximum=limit_max, default=limit_default),
+            # As in OGC's own definition: a larger limit is not an error, it is capped.
             {"type": "integer", "minimum": 1, "maximum": limit_max, "default": limit_default},
             style="form",
             explode=False,
@@ -80,9 +87,11 @@ def _parameters() -> dict:
             "bbox",
             _(
                 "Only features that intersect this box: minLon,minLat,maxLon,maxLat in CRS84, "
-                "or in the CRS given by bbox-crs (in that CRS's axis order)."
+                "or in the CRS given by bbox-crs (in that CRS's axis order); with 6 numbers "
+                "(minLon,minLat,minHeight,maxLon,maxLat,maxHeight) the heights are ignored."
             ),
-            {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+            empty=False,
             style="form",
             explode=False,
         ),
@@ -106,7 +115,8 @@ def _parameters() -> dict:
                 "Only features whose time is this instant or date, or in this interval "
                 "(start/end, .. for an open end); layers with time only."
             ),
-            {"type": "string"},
+            {"type": "string", "minLength": 1},
+            empty=False,
             style="form",
             explode=False,
         ),
@@ -132,7 +142,8 @@ def _parameters() -> dict:
         "near": query(
             "near",
             _("lon,lat: only features within 'radius' metres of this point."),
-            {"type": "string"},
+            {"type": "string", "pattern": TWO_VALUES},
+            empty=False,
         ),
         "radius": query(
             "radius",
@@ -142,7 +153,8 @@ def _parameters() -> dict:
         "nearest": query(
             "nearest",
             _("lon,lat: the 'k' features nearest to this point, nearest first."),
-            {"type": "string"},
+            {"type": "string", "pattern": TWO_VALUES},
+            empty=False,
         ),
         "k": query(
             "k",
@@ -345,6 +357,7 @@ def _ok(description: str, media_type: str, schema: str) -> dict:
 def _errors(*statuses: str) -> dict:
     descriptions = {
         "400": _("A parameter is malformed or unknown; the answer names it."),
+        "401": _("The credentials sent (API key, password) are wrong or revoked."),
         "404": _("No such collection or feature (or the caller may not see it)."),
     }
     return {
@@ -363,7 +376,8 @@ def _operation(operation_id: str, summary: str, tag: str, parameters: list, resp
             "summary": str(summary),
             "tags": [tag],
             "parameters": parameters,
-            "responses": responses,
+            # Any request may carry credentials, and wrong ones are refused.
+            "responses": {**responses, **_errors("401")},
         }
     }
 
@@ -374,19 +388,31 @@ def _property_parameters(spec: LayerSpec, user) -> list[dict]:
     for prop in spec.visible_fields(user):
         if not prop.filterable or prop.name in OGC_PARAMS:
             continue
-        parameters.append(
-            {
-                "name": prop.name,
-                "in": "query",
-                "required": False,
-                "description": str(
-                    _("{title}: only features whose value is one of these (comma-separated).")
-                ).format(title=prop.title or prop.name),
-                "schema": {"type": "array", "items": prop.json_schema()},
-                "style": "form",
-                "explode": False,
-            }
-        )
+        items = prop.json_schema()
+        description = str(
+            _("{title}: only features whose value is one of these (comma-separated).")
+        ).format(title=prop.title or prop.name)
+        # Any value may be asked for (one no feature has matches none): the known values
+        # are said, not enforced.
+        if "enum" in items:
+            items = {k: v for k, v in items.items() if k != "enum"}
+            description += " " + str(_("Values: {values}.")).format(
+                values=", ".join(map(str, prop.json_schema()["enum"]))
+            )
+        parameter = {
+            "name": prop.name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": {"type": "array", "items": items},
+            "style": "form",
+            "explode": False,
+        }
+        if items.get("type") != "string" or "format" in items:
+            # An empty value (an empty list) is a 400 for numbers, dates, booleans; for text
+            # it is the value "".
+            parameter["schema"]["minItems"] = 1
+        parameters.append(parameter)
     return parameters
 
 

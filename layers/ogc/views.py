@@ -282,7 +282,7 @@ class Items(OgcView):
         else:
             prefix = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
             response = StreamingHttpResponse(
-                features.stream(sql, sql_params, prefix + ',"features":[', "]}"),
+                features.stream(sql, sql_params, prefix + ',"features":[', "]}", spec.slug),
                 content_type=GEOJSON,
             )
             _content_crs(response, query)

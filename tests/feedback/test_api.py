@@ -639,3 +639,49 @@ def test_a_refused_caller_is_told_before_their_photos_are_read(client, wards):
         assert post(client, report(wards[0])).status_code == 201
         response = _multipart(client, wards[0], [("x.jpg", b"not an image at all")])
     assert response.status_code == 429  # not the photo's 400: the limit comes first
+
+
+def test_a_key_reused_for_other_reports_counts_against_the_limit(client, wards):
+    key = str(uuid.uuid4())
+    with limits(FEEDBACK_ANON_PER_MINUTE=3, FEEDBACK_ANON_PER_HOUR=100):
+        accepted = post(client, report(wards[0]), key).status_code
+        reused = [
+            post(client, report(wards[0], description=f"Báo cáo khác số {n}"), key)
+            for n in range(4)
+        ]
+        retry = post(client, report(wards[0]), key)  # the true retry is never counted
+    assert accepted == 201
+    assert [r.status_code for r in reused] == [422, 422, 429, 429]
+    assert reused[0].json()["parameter"] == "Idempotency-Key"
+    assert reused[2].json()["code"] == "too_many_requests"
+    assert (retry.status_code, retry["Idempotent-Replayed"]) == (200, "true")
+    assert FeedbackItem.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("photo", "unread_status"),
+    [(b"not an image at all", 400), (b"\xff\xd8\xff" + b"\0" * 3000, 413)],
+    ids=["undecodable", "over-the-size-limit"],
+)
+def test_a_reused_key_is_refused_before_the_photos_are_read(client, wards, photo, unread_status):
+    key = str(uuid.uuid4())
+    assert post(client, report(wards[0]), key).status_code == 201
+    with limits(FEEDBACK_PHOTO_MAX_BYTES=2000):
+        fresh = _multipart(client, wards[0], [("x.jpg", photo)])
+        reused = _multipart(client, wards[0], [("x.jpg", photo)], HTTP_IDEMPOTENCY_KEY=key)
+    assert fresh.status_code == unread_status  # what reading the photo would have said
+    assert reused.status_code == 422  # said first: the photo was never read
+    assert reused.json()["parameter"] == "Idempotency-Key"
+    assert FeedbackItem.objects.count() == 1
+
+
+def test_a_retry_with_the_same_photos_is_a_replay(client, wards):
+    key = str(uuid.uuid4())
+    photo = [("a.jpg", _jpeg_with_gps())]
+    first = _multipart(client, wards[0], photo, HTTP_IDEMPOTENCY_KEY=key)
+    again = _multipart(client, wards[0], photo, HTTP_IDEMPOTENCY_KEY=key)
+    other = _multipart(
+        client, wards[0], [("a.jpg", _jpeg_with_gps() + b"\0")], HTTP_IDEMPOTENCY_KEY=key
+    )
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 422)
+    assert again.json()["tracking_code"] == first.json()["tracking_code"]

@@ -254,5 +254,36 @@ def test_a_rejected_request_is_closed_with_its_reason_when_asked_by_id(client, a
     (entry,) = client.get(f"{BASE}/requests/{code}.json").json()
     assert entry["status"] == "closed"
     assert entry["status_notes"] == "Không thuộc thẩm quyền"
-    listed = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
-    assert code not in listed  # off the public list
+    listed = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json").json()}
+    assert listed[code] == entry  # the list tells the same fate
+
+
+def test_the_list_tells_rejected_and_merged_requests_fate_in_status_notes(client, api_key, wards):
+    from feedback.workflow import Actor, transition
+
+    admin = Actor(None, "admin")
+    kept, rejected, merged = (
+        file_request(client, api_key, wards[0]).json()[0]["service_request_id"] for _ in range(3)
+    )
+    transition(admin, rejected, "rejected", reason="Không thuộc thẩm quyền")
+    transition(admin, merged, "merged", merge_into=kept)
+
+    listed = {r["service_request_id"]: r for r in client.get(f"{BASE}/requests.json").json()}
+    assert (listed[kept]["status"], listed[kept]["status_notes"]) == ("open", "")
+    assert (listed[rejected]["status"], listed[rejected]["status_notes"]) == (
+        "closed",
+        "Không thuộc thẩm quyền",
+    )
+    assert (listed[merged]["status"], listed[merged]["status_notes"]) == (
+        "closed",
+        f"Merged into {kept}.",
+    )
+    closed = {
+        r["service_request_id"] for r in client.get(f"{BASE}/requests.json?status=closed").json()
+    }
+    assert {rejected, merged} <= closed and kept not in closed
+    root = xml(client.get(f"{BASE}/requests.xml?service_request_id={merged}"))
+    assert root.findtext("request/status_notes") == f"Merged into {kept}."
+    for code in (rejected, merged):
+        by_id = client.get(f"{BASE}/requests/{code}.json").json()[0]
+        assert listed[code] == by_id

@@ -47,3 +47,51 @@ def test_schema_generates_without_warnings_and_validates(db, tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert out.stat().st_size > 0
+
+
+def _component(schema, ref):
+    target = schema
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return target
+
+
+def _json_schema(schema, path, method="get", status="200"):
+    content = schema["paths"][path][method]["responses"][status]["content"]
+    return content.get("application/json", content.get("application/geo+json"))["schema"]
+
+
+def test_area_list_is_documented_as_a_feature_collection_page(schema):
+    page = _component(schema, _json_schema(schema, "/api/v1/areas/")["$ref"])
+    parts = [p if "$ref" not in p else _component(schema, p["$ref"]) for p in page["allOf"]]
+    required = {name for part in parts for name in part.get("required", [])}
+    properties = {name for part in parts for name in part.get("properties", {})}
+    assert {"type", "count", "features"} <= required
+    assert "results" not in properties
+
+
+def test_lists_are_documented_as_arrays(schema):
+    for path in ("/api/v1/feedback/categories/", "/api/v1/layers/", "/api/v1/generations/"):
+        assert _json_schema(schema, path)["type"] == "array", path
+
+
+def test_every_4xx_is_documented_with_the_error_body(schema):
+    assert _component(schema, "#/components/schemas/Error")["required"] == ["detail", "code"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            errors = {s: r for s, r in operation["responses"].items() if s.startswith("4")}
+            assert "401" in errors, (method, path)
+            for status, response in errors.items():
+                body = response["content"]["application/json"]["schema"]
+                assert body == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+
+
+def test_feature_operations_document_geojson(schema):
+    page = _json_schema(schema, "/api/v1/layers/{slug}/features/")
+    assert {"$ref": "#/components/schemas/GeoJSONFeatureCollection"} in page["allOf"]
+    one = _json_schema(schema, "/api/v1/layers/{slug}/features/{feature_id}/")
+    assert one == {"$ref": "#/components/schemas/GeoJSONFeature"}
+    names = {
+        p["name"] for p in schema["paths"]["/api/v1/layers/{slug}/features/"]["get"]["parameters"]
+    }
+    assert "<property>" not in names

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from geoportal.env import env_bool, env_list
+from geoportal.env import env_bool, env_list, load_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,13 +33,17 @@ def test_env_list_splits_and_strips(monkeypatch):
     assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
 
 
+NO_MARKER = {"COMMONMAP_ENV_FILE": ""}
+
+
 def _settings_in_subprocess(env: dict, expr: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COMMONMAP_"))}
     clean.pop("DATABASE_URL", None)
     code = f"import django; from django.conf import settings; django.setup(); print({expr})"
+    # No local-run marker (run/dev.env, which `make` writes here): the production case.
     return subprocess.run(
         [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "geoportal.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "geoportal.settings", **NO_MARKER, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -74,3 +78,68 @@ def test_debug_false_string_means_false():
     env = {"COMMONMAP_DEV": "1", "DJANGO_DEBUG": "False"}
     result = _settings_in_subprocess(env, "settings.DEBUG")
     assert result.stdout.strip() == "False", result.stderr
+
+
+def _clean_environment(**extra: str) -> dict:
+    """A new shell's environment: nothing of ours exported."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "COMMONMAP_")) and k != "DATABASE_URL"
+    }
+    return {**clean, **extra}
+
+
+def _manage_check(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def make_marker():
+    """run/dev.env as `make` writes it (left as found: removed if this test made it)."""
+    marker = ROOT / "run" / "dev.env"
+    made = not marker.exists()
+    if made:
+        subprocess.run(["make", "-s", "devenv"], cwd=ROOT, env=_clean_environment(), check=True)
+    yield marker
+    if made:
+        marker.unlink(missing_ok=True)
+
+
+def test_manage_py_works_in_a_new_shell_where_make_ran(make_marker):
+    assert "COMMONMAP_DEV=1" in make_marker.read_text().splitlines()
+    result = _manage_check(_clean_environment())
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_manage_py_refuses_without_a_secret_key_where_make_never_ran(tmp_path):
+    result = _manage_check(_clean_environment(COMMONMAP_ENV_FILE=str(tmp_path / "dev.env")))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_an_exported_variable_wins_over_the_marker(tmp_path):
+    marker = tmp_path / "dev.env"
+    marker.write_text("# a local run\n\nCOMMONMAP_DEV=1\n")
+    env = {"COMMONMAP_ENV_FILE": str(marker)}
+    assert _settings_in_subprocess(env, "settings.DEBUG").stdout.strip() == "True"
+    refused = _settings_in_subprocess({**env, "COMMONMAP_DEV": "0"}, "settings.DEBUG")
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in refused.stderr
+
+
+def test_a_malformed_marker_line_is_an_error(tmp_path, monkeypatch):
+    marker = tmp_path / "dev.env"
+    marker.write_text("X_MARKER_FLAG=1\nexport\n")
+    monkeypatch.setenv("X_MARKER_FLAG", "exported")  # set before: it stays as it is
+    with pytest.raises(ImproperlyConfigured, match=r"dev.env:2: expected NAME=value, got 'export'"):
+        load_env_file(marker)
+    assert os.environ["X_MARKER_FLAG"] == "exported"

@@ -5,10 +5,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.db import connection
 from vietnam_provinces import Ward
 
+from layers.demo import units
 from layers.demo.load import load_demo
+from layers.facilities import ward_for_point
 from layers.models import AdministrativeArea, BoundaryGeneration, WardSuccession
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -204,3 +207,67 @@ def test_a_split_ward_names_exactly_one_main_successor():
         links = WardSuccession.objects.filter(old_area_id=old_id)
         assert links.count() >= 2
         assert links.filter(is_default=True).count() == 1
+
+
+# Old wards to which the official list gives the very point of another ward of theirs (the
+# geocoder's fallback): one point cannot be inside two units, so the lowest code holds it
+# and the others sit beside it.
+SHARED_CENTRES = {
+    "26668": "26659",  # Xã Tam An, Xã Long Tân: the point of Thị trấn Long Điền
+    "26695": "26659",
+    "26707": "26704",  # Phường Tân Hòa, Phường Phước Hòa: the point of Phường Phú Mỹ
+    "26713": "26704",
+    "27385": "27364",  # Phường 10 (Quận 6): the point of Phường 11
+}
+
+
+def _holders_of_official_centres(slug: str, records) -> dict[str, list[str]]:
+    """For each unit: the codes of the units of its level that contain its official centre."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.code, array_remove(array_agg(a.code ORDER BY a.code), NULL) "
+            "FROM unnest(%s::text[], %s::float8[], %s::float8[]) AS c(code, lon, lat) "
+            "JOIN layers_administrativearea u ON u.code = c.code "
+            "JOIN layers_boundarygeneration g ON g.id = u.generation_id AND g.slug = %s "
+            "LEFT JOIN layers_administrativearea a ON a.generation_id = u.generation_id "
+            " AND a.level = u.level "
+            " AND ST_Contains(a.geom, ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)) "
+            "GROUP BY c.code",
+            [[r.code for r in records], [r.lon for r in records], [r.lat for r in records], slug],
+        )
+        return dict(cursor.fetchall())
+
+
+def test_every_current_unit_contains_its_official_centre_point():
+    records = units.current_units()
+    holders = _holders_of_official_centres("2025-07", records)
+    assert len(holders) == 169  # the city and its 168 units
+    assert {code: found for code, found in holders.items() if found != [code]} == {}
+
+
+def test_every_current_units_official_centre_is_looked_up_to_it():
+    # Côn Đảo, Vũng Tàu, Long Sơn, Phước Thành, Bình Chánh: once at sea or outside the city.
+    for record in units.current_units()[1:]:
+        ward = ward_for_point(Point(record.lon, record.lat, srid=4326))
+        assert ward is not None and ward.code == record.code, record.name
+
+
+def test_every_old_unit_contains_its_official_centre_point():
+    records = units.legacy_units()
+    holders = _holders_of_official_centres("2025-01", records)
+    assert len(holders) == 482  # 3 provinces, 38 districts, 441 wards
+    wrong = {code: found for code, found in holders.items() if found != [code]}
+    assert wrong == {code: [holder] for code, holder in SHARED_CENTRES.items()}
+
+
+def test_units_sharing_an_official_point_sit_beside_it():
+    for code, holder in SHARED_CENTRES.items():
+        distance = _scalar(
+            "SELECT ST_Distance(a.geom::geography, h.label_point::geography) "
+            "FROM layers_administrativearea a JOIN layers_administrativearea h "
+            " ON h.generation_id = a.generation_id AND h.code = %s "
+            "WHERE a.code = %s AND a.generation_id = "
+            "(SELECT id FROM layers_boundarygeneration WHERE slug = '2025-01')",
+            [holder, code],
+        )
+        assert distance < 50, code  # metres

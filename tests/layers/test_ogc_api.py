@@ -541,6 +541,40 @@ def test_bbox_in_crs84_matches_the_orm_intersection(client):
     assert 2 <= body["numberMatched"] < 169
 
 
+def test_bbox_of_six_numbers_selects_by_its_horizontal_part(client):
+    flat = _body(client.get("/ogc/collections/areas/items", {"bbox": "106.69,10.77,106.71,10.785"}))
+    with_heights = _body(
+        client.get("/ogc/collections/areas/items", {"bbox": "106.69,10.77,-100,106.71,10.785,2000"})
+    )
+    assert _ids(with_heights) == _ids(flat)
+    assert with_heights["numberMatched"] >= 2
+
+
+def test_bbox_of_six_numbers_in_epsg_4326_is_latitude_first(client):
+    lon_first = _body(
+        client.get("/ogc/collections/areas/items", {"bbox": "106.69,10.77,106.71,10.785"})
+    )
+    lat_first = _body(
+        client.get(
+            "/ogc/collections/areas/items",
+            {"bbox": "10.77,106.69,0,10.785,106.71,50", "bbox-crs": EPSG_4326},
+        )
+    )
+    assert _ids(lat_first) == _ids(lon_first)
+
+
+def test_bbox_of_five_numbers_is_refused(client):
+    response = client.get("/ogc/collections/areas/items", {"bbox": "106.69,10.77,0,106.71,10.785"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "bbox"
+
+
+def test_api_definition_allows_a_bbox_of_four_or_six_numbers(client):
+    definition = client.get("/ogc/api", {"f": "json"}).json()
+    schema = definition["components"]["parameters"]["bbox"]["schema"]
+    assert (schema["minItems"], schema["maxItems"]) == (4, 6)
+
+
 def test_bbox_in_epsg_4326_is_latitude_first(client):
     lon_first = _body(
         client.get("/ogc/collections/areas/items", {"bbox": "106.69,10.77,106.71,10.785"})

@@ -8,9 +8,11 @@ import io
 import math
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
+from django.test import Client
 from PIL import Image
 
 from layers.models import AdministrativeArea, Facility, Feature, Layer
@@ -20,6 +22,16 @@ pytestmark = pytest.mark.django_db
 
 SIZE = 256
 SEA_POINT = (107.3, 9.4)  # the South China Sea, 80 km off Vũng Tàu
+
+
+@pytest.fixture
+def client():
+    """A client that asks as MapProxy does, with the renderer's token (the renderer draws
+    for MapProxy only: tests/tiles/test_raster_access.py)."""
+    return Client(
+        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_X_COMMONMAP_RASTER_TOKEN=settings.COMMONMAP["RASTER_TOKEN"],
+    )
 
 
 def pixel_of(lon: float, lat: float, z: int) -> tuple[int, int, int, int]:

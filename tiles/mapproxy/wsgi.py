@@ -23,4 +23,20 @@ logging.basicConfig(
     level=logging.WARNING, format="[%(asctime)s] %(name)s %(levelname)s %(message)s"
 )
 
-application = make_wsgi_app(CONFIG)
+
+def nosniff(app):
+    """WSGI middleware: every answer says ``X-Content-Type-Options: nosniff``, as the app's
+    own do, so that a browser never runs a tile or an error page as something else."""
+
+    def wrapped(environ, start_response):
+        def start(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "x-content-type-options"]
+            headers.append(("X-Content-Type-Options", "nosniff"))
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return wrapped
+
+
+application = nosniff(make_wsgi_app(CONFIG))

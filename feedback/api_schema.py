@@ -1,0 +1,207 @@
+"""The OpenAPI description of the feedback REST API (drf-spectacular): parameters as the
+views read them and the shapes ``feedback.shapes`` builds. Documentation only; a
+schema-driven test checks that the answers agree with it."""
+
+from geoportal.schema import errors, query
+
+FOUR_VALUES = r"^[^,]+(,[^,]+){3}$"
+_TEXT = {"type": "string"}
+_NULLABLE_TEXT = {"type": "string", "nullable": True}
+_INSTANT = {"type": "string", "format": "date-time"}
+_NULLABLE_INSTANT = {"type": "string", "format": "date-time", "nullable": True}
+_POINT = {
+    "type": "object",
+    "nullable": True,
+    "required": ["lon", "lat"],
+    "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}},
+}
+
+CATEGORY = {
+    "type": "object",
+    "required": ["code", "name", "deadline_hours", "public_precision_m"],
+    "properties": {
+        "code": _TEXT,
+        "name": _TEXT,
+        "name_vi": _TEXT,
+        "name_en": _TEXT,
+        "description": _TEXT,
+        "deadline_hours": {"type": "integer"},
+        "public_precision_m": {"type": "integer"},
+    },
+}
+_EVENT = {
+    "type": "object",
+    "required": ["at", "to"],
+    "properties": {
+        "at": _INSTANT,
+        "from": _NULLABLE_TEXT,
+        "to": _TEXT,
+        "by_role": _TEXT,
+        "note": _TEXT,
+        "by": {"type": "string", "nullable": True, "description": "Staff and reporter only."},
+        "internal_note": {"type": "string", "description": "Staff in scope only, never public."},
+    },
+}
+ITEM = {
+    "type": "object",
+    "description": (
+        "An item. The public view (tracking, anonymous submitters) has the location snapped "
+        "to the category's grid; staff in scope and the reporter also get exact_location, "
+        "address_text, reporter, api_key and allowed_next."
+    ),
+    "required": ["tracking_code", "url", "category", "status", "ward", "timeline"],
+    "properties": {
+        "tracking_code": _TEXT,
+        "url": {"type": "string", "format": "uri"},
+        "page": {"type": "string", "format": "uri"},
+        "category": CATEGORY,
+        "description": _TEXT,
+        "channel": _TEXT,
+        "status": _TEXT,
+        "status_label": _TEXT,
+        "ward": {
+            "type": "object",
+            "nullable": True,
+            "properties": {"code": _TEXT, "name": _TEXT},
+        },
+        "location": _POINT,
+        "location_precision_m": {"type": "integer"},
+        "created_at": _INSTANT,
+        "updated_at": _INSTANT,
+        "deadline_at": _NULLABLE_INSTANT,
+        "overdue": {"type": "boolean"},
+        "resolved_at": _NULLABLE_INSTANT,
+        "rejection_reason": _NULLABLE_TEXT,
+        "merged_into": _NULLABLE_TEXT,
+        "rating": {"type": "integer", "nullable": True},
+        "photos": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "timeline": {"type": "array", "items": _EVENT},
+        "exact_location": _POINT,
+        "address_text": _TEXT,
+        "rating_comment": _TEXT,
+        "reporter": {"type": "object", "additionalProperties": {}},
+        "api_key": _NULLABLE_TEXT,
+        "allowed_next": {"type": "array", "items": _TEXT},
+    },
+}
+DUPLICATE = {
+    "type": "object",
+    "required": ["tracking_code", "status", "category", "distance_m"],
+    "properties": {
+        "tracking_code": _TEXT,
+        "status": _TEXT,
+        "category": _TEXT,
+        "description": _TEXT,
+        "created_at": _INSTANT,
+        "distance_m": {"type": "integer"},
+    },
+}
+SUBMITTED = {
+    "allOf": [
+        ITEM,
+        {
+            "type": "object",
+            "required": ["possible_duplicates"],
+            "properties": {"possible_duplicates": {"type": "array", "items": DUPLICATE}},
+        },
+    ]
+}
+ITEM_PAGE = {
+    "type": "object",
+    "required": ["count", "limit", "offset", "next", "results"],
+    "properties": {
+        "count": {"type": "integer"},
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+        "next": {"type": "string", "format": "uri", "nullable": True},
+        "results": {"type": "array", "items": ITEM},
+    },
+}
+PLACE = {
+    "type": "object",
+    "required": ["kind", "name", "lon", "lat", "ward_code"],
+    "properties": {
+        "kind": _TEXT,
+        "name": _TEXT,
+        "label": _TEXT,
+        "lon": {"type": "number"},
+        "lat": {"type": "number"},
+        "ward_code": _TEXT,
+        "ward_name": _TEXT,
+        "old_name": {"type": "boolean"},
+    },
+}
+RESOLUTION = {
+    "type": "object",
+    "required": ["query", "status", "candidates"],
+    "properties": {
+        "query": _TEXT,
+        "status": _TEXT,
+        "candidates": {"type": "array", "items": PLACE},
+    },
+}
+
+LIST_PARAMS = [
+    query("ward", _TEXT, "Ward codes, comma-separated."),
+    query("status", _TEXT, "Statuses, comma-separated (an unknown one is a 400)."),
+    query("category", _TEXT, "Category codes, comma-separated."),
+    query("channel", _TEXT, "Channels, comma-separated."),
+    query("created_after", _TEXT, "A date or date-time (inclusive)."),
+    query("created_before", _TEXT, "A date or date-time (inclusive)."),
+    query("bbox", {"type": "string", "pattern": FOUR_VALUES}, "minLon,minLat,maxLon,maxLat"),
+    query("overdue", {"type": "string", "enum": ["true", "false"]}),
+    query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "Default 50."),
+    query("offset", {"type": "integer", "minimum": 0}, "Default 0."),
+]
+LIST_RESPONSES = {
+    200: ITEM_PAGE,
+    **errors(400, 401, 403, e401="Sign in (or use your API key) to list items."),
+}
+SUBMIT_RESPONSES = {
+    201: SUBMITTED,
+    **errors(
+        400,
+        403,
+        413,
+        422,
+        429,
+        e400="Invalid, outside the city, or an ambiguous address (with its candidates).",
+        e403="Leaders read only; an API key without the feedback scope.",
+        e413="A photo or the body over the size limit.",
+        e422="The Idempotency-Key was used for another report.",
+        e429="Too many anonymous reports (Retry-After).",
+    ),
+}
+SUBMIT_RESPONSES[200] = {**SUBMITTED, "description": "A retry with the same Idempotency-Key."}
+DETAIL_RESPONSES = {200: ITEM, **errors(403, 404, e404="No such item in your scope.")}
+TRACK_RESPONSES = {200: ITEM, **errors(404, e404="No item with this tracking code.")}
+STEP_RESPONSES = {
+    200: ITEM,
+    **errors(
+        400,
+        403,
+        404,
+        409,
+        e403="Not a step (or rating) this role may take.",
+        e404="No such item in your scope.",
+        e409="Not possible from the item's status.",
+    ),
+}
+DUPLICATES_PARAMS = [
+    query("category", {"type": "string", "minLength": 1}, "A category code.", required=True),
+    query("lon", {"type": "number", "minimum": -180, "maximum": 180}, required=True),
+    query("lat", {"type": "number", "minimum": -90, "maximum": 90}, required=True),
+]
+DUPLICATES_RESPONSES = {
+    200: {
+        "type": "object",
+        "required": ["category", "results"],
+        "properties": {"category": _TEXT, "results": {"type": "array", "items": DUPLICATE}},
+    },
+    **errors(400, e400="Missing or out-of-range coordinates, or an unknown category."),
+}
+PLACES_PARAMS = [
+    query("q", {"type": "string", "minLength": 1}, "An address or place name.", required=True)
+]
+PLACES_RESPONSES = {200: RESOLUTION, **errors(400, e400="No text, or text too long.")}
+CATEGORIES_RESPONSES = {200: {"type": "array", "items": CATEGORY}}
