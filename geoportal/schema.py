@@ -16,6 +16,28 @@ GEOMETRY = {"$ref": "#/components/schemas/GeoJSONGeometry"}
 FEATURE = {"$ref": "#/components/schemas/GeoJSONFeature"}
 FEATURE_COLLECTION = {"$ref": "#/components/schemas/GeoJSONFeatureCollection"}
 
+# A GeoJSON geometry object (RFC 7946); the OGC API's definition uses it too.
+GEOJSON_GEOMETRY = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "enum": [
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+                "Polygon",
+                "MultiPolygon",
+                "GeometryCollection",
+            ],
+        },
+        "coordinates": {"type": "array", "items": {}},
+        "geometries": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 COMPONENTS = {
     "Error": {
         "type": "object",
@@ -29,25 +51,8 @@ COMPONENTS = {
         },
     },
     "GeoJSONGeometry": {
-        "type": "object",
         "description": "A GeoJSON geometry (RFC 7946), WGS 84 longitude/latitude.",
-        "required": ["type"],
-        "properties": {
-            "type": {
-                "type": "string",
-                "enum": [
-                    "Point",
-                    "MultiPoint",
-                    "LineString",
-                    "MultiLineString",
-                    "Polygon",
-                    "MultiPolygon",
-                    "GeometryCollection",
-                ],
-            },
-            "coordinates": {"type": "array", "items": {}},
-            "geometries": {"type": "array", "items": {"type": "object"}},
-        },
+        **GEOJSON_GEOMETRY,
     },
     "GeoJSONFeature": {
         "type": "object",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from geoportal.schema import GEOJSON_GEOMETRY
 from layers.crs import CRS84
 from layers.feature_params import OGC_PARAMS
 from layers.features import MAX_NEAREST, MAX_RADIUS_M
@@ -276,26 +277,7 @@ def _schemas() -> dict:
                 "collections": {"type": "array", "items": _ref("schemas", "collection")},
             },
         },
-        "geometryGeoJSON": {
-            "type": "object",
-            "required": ["type"],
-            "properties": {
-                "type": {
-                    "type": "string",
-                    "enum": [
-                        "Point",
-                        "MultiPoint",
-                        "LineString",
-                        "MultiLineString",
-                        "Polygon",
-                        "MultiPolygon",
-                        "GeometryCollection",
-                    ],
-                },
-                "coordinates": {"type": "array", "items": {}},
-                "geometries": {"type": "array", "items": {"type": "object"}},
-            },
-        },
+        "geometryGeoJSON": GEOJSON_GEOMETRY,
         "featureGeoJSON": {
             "type": "object",
             "required": ["type", "geometry", "properties"],
