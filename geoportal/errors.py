@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
+# The challenge of a 401: HTTP Basic is the one scheme every client (curl, QGIS, GDAL) speaks.
+REALM = "Common Map"
+BASIC_CHALLENGE = f'Basic realm="{REALM}"'
+
 
 class CommonMapError(Exception):
     """Base of every domain error that can reach an API caller."""
@@ -141,6 +145,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             parameter=parameter,
         )
         return Response({**body.as_dict(), "errors": exc.detail}, status=400)
+    if isinstance(exc, (drf_exceptions.NotAuthenticated, drf_exceptions.AuthenticationFailed)):
+        # DRF answers 403 when its first authentication class (the session) has no
+        # challenge to offer; a request without credentials is a 401 that says how to sign in.
+        body = NotAuthenticated(_("Sign in (HTTP Basic, a session or an API key) to do this."))
+        return Response(body.as_dict(), status=401, headers={"WWW-Authenticate": BASIC_CHALLENGE})
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(response.data["detail"], "code", "error")

@@ -14,11 +14,16 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from rest_framework import authentication
 
-from geoportal.errors import CommonMapError, NotAuthenticated, json_errors
+from geoportal.errors import (
+    BASIC_CHALLENGE,
+    REALM,
+    CommonMapError,
+    NotAuthenticated,
+    json_errors,
+)
 from logins import throttle
 
-REALM = "Common Map"
-CHALLENGE = f'Basic realm="{REALM}"'
+CHALLENGE = BASIC_CHALLENGE
 
 
 class BadCredentials(NotAuthenticated):

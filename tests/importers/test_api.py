@@ -140,8 +140,10 @@ def places() -> list[dict]:
 
 
 def test_anonymous_upload_is_refused(client, provinces_zip):
-    body = error(upload(client, provinces_zip, layer="tinh"), 403, "not_authenticated")
-    assert body["detail"] == "Authentication credentials were not provided."
+    response = upload(client, provinces_zip, layer="tinh")
+    body = error(response, 401, "not_authenticated")
+    assert body["detail"] == "Sign in (HTTP Basic, a session or an API key) to do this."
+    assert response["WWW-Authenticate"] == 'Basic realm="Common Map"'
     assert ImportJob.objects.count() == 0
 
 
