@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 from feedback import pages as feedback_pages
 from geoportal import health, pages
 from layers.ogc.views import LandingPage
+from logins.forms import throttled_login
 
 urlpatterns = [
     path("", pages.map_page, name="map"),
@@ -31,6 +32,8 @@ urlpatterns = [
     # the Content-Security-Policy needs no exception for it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The admin's sign-in form, throttled like HTTP Basic (before the admin's own URLs).
+    path("admin/login/", throttled_login(admin.site.login)),
     path("admin/", admin.site.urls),
 ]
 

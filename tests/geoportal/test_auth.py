@@ -293,3 +293,31 @@ def test_a_photo_off_the_public_map_is_served_to_staff_signing_in_with_basic(cli
     assert response.status_code == 200
     assert response.content == b"\x89PNG..."
     assert response["Cache-Control"] == "private"
+
+
+# --- the admin's sign-in form -----------------------------------------------------------
+
+
+def _admin_login(client, username: str, password: str):
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+
+
+def test_the_admin_form_signs_in_with_the_right_password(client):
+    User.objects.create_superuser("quan_tri", password=PASSWORD)
+    response = _admin_login(client, "quan_tri", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_the_admin_form_is_throttled_like_basic(client):
+    User.objects.create_superuser("quan_tri", password=PASSWORD)
+    for _ in range(5):
+        assert _admin_login(client, "quan_tri", "sai").status_code == 200  # the form again
+    locked = _admin_login(client, "quan_tri", PASSWORD)
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 800
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The window passes: the right password works again.
+    FailureWindow.objects.update(window_start=F("window_start") - timedelta(minutes=16))
+    assert _admin_login(client, "quan_tri", PASSWORD).status_code == 302
