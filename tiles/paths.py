@@ -56,7 +56,7 @@ def unknown_path(request, rest: str = ""):
     raise NotFound(
         _(
             "No tile resource at {path}. Vector tiles are /tiles/{{layers}}/{{z}}/{{x}}/{{y}}.mvt, "
-            "raster tiles /tiles/raster/{{layers}}/{{z}}/{{x}}/{{y}}.png, TileJSON "
-            "/tiles/{{layers}}.json and the style /tiles/style.json."
+            "TileJSON /tiles/{{layers}}.json and the style /tiles/style.json; raster tiles "
+            "come from MapProxy (WMTS, TMS, WMS)."
         ).format(path=request.path)
     )
