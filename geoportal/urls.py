@@ -1,7 +1,9 @@
 """Top-level URLs: the map page, the APIs, their OpenAPI schema and docs, health."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -16,6 +18,8 @@ from logins.forms import throttled_login
 urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for it on pages that name no icon (the admin's): not a 404 in their console.
+    path("favicon.ico", RedirectView.as_view(url=static("geoportal/favicon.svg"), permanent=True)),
     path("track/", feedback_pages.track_form, name="track-form"),
     path("track/<str:code>/", feedback_pages.track_page, name="track-page"),
     path("track/<path:code>/", feedback_pages.track_page),  # a slash: 400, not Django's 404

@@ -144,3 +144,9 @@ def test_ogc_without_slash_as_html(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert 'href="http://testserver/ogc/collections' in response.content.decode()
+
+
+def test_the_favicon_browsers_ask_for_is_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/geoportal/favicon.svg"
