@@ -42,6 +42,19 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
+def write_geojson(tmp_path: Path, geometries: list, name: str = "rows.geojson") -> Path:
+    """A FeatureCollection file whose feature ``n`` (1-based) has the n-th geometry."""
+    import json
+
+    features = [
+        {"type": "Feature", "properties": {"n": i + 1}, "geometry": g}
+        for i, g in enumerate(geometries)
+    ]
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
 # GDAL warns when it drops an unparsable WKT; the importer then rejects the row.
 IGNORE_BAD_WKT = pytest.mark.filterwarnings("ignore:Ignoring invalid WKT:RuntimeWarning")
 

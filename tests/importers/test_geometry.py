@@ -1,7 +1,5 @@
 """Geometry checks: repairs reported, empties rejected, Z/M dropped, single vs multi, outside."""
 
-import json
-
 import pyogrio
 import pytest
 import shapely
@@ -9,7 +7,7 @@ from django.db import connection
 
 from importers.extent import city_extent
 from layers.models import Feature, Layer
-from tests.importers.conftest import PROVINCES_GEOJSON, PYOGRIO_FIXTURES
+from tests.importers.conftest import PROVINCES_GEOJSON, PYOGRIO_FIXTURES, write_geojson
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +16,8 @@ BOWTIE = [[106.70, 10.77], [106.71, 10.78], [106.71, 10.77], [106.70, 10.78], [1
 SQUARE = [[106.70, 10.77], [106.71, 10.77], [106.71, 10.78], [106.70, 10.78], [106.70, 10.77]]
 
 
-def _geojson(tmp_path, geometries: list, name: str = "rows.geojson"):
-    features = [
-        {"type": "Feature", "properties": {"n": i + 1}, "geometry": g}
-        for i, g in enumerate(geometries)
-    ]
-    path = tmp_path / name
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    return path
-
-
 def test_self_intersecting_polygon_is_repaired_and_reported(importer, tmp_path):
-    path = _geojson(
+    path = write_geojson(
         tmp_path,
         [
             {"type": "Polygon", "coordinates": [SQUARE]},
@@ -54,7 +42,7 @@ def test_self_intersecting_polygon_is_repaired_and_reported(importer, tmp_path):
 
 
 def test_empty_and_missing_geometries_are_rejected_with_row_numbers(importer, tmp_path):
-    path = _geojson(
+    path = write_geojson(
         tmp_path,
         [
             {"type": "Point", "coordinates": [106.7, 10.77]},
@@ -72,7 +60,7 @@ def test_empty_and_missing_geometries_are_rejected_with_row_numbers(importer, tm
 
 
 def test_without_partial_one_bad_row_writes_nothing(importer, tmp_path):
-    path = _geojson(
+    path = write_geojson(
         tmp_path, [{"type": "Point", "coordinates": [106.7, 10.77]}, None], name="one_bad.geojson"
     )
     report = importer(path, layer="points")
@@ -121,11 +109,11 @@ def test_polygons_and_multipolygons_become_one_multipolygon_layer(importer):
 
 
 def test_multipoint_with_two_points_does_not_fit_a_point_layer(importer, tmp_path):
-    first = _geojson(
+    first = write_geojson(
         tmp_path, [{"type": "Point", "coordinates": [106.7, 10.77]}], name="first.geojson"
     )
     importer(first, layer="points")
-    second = _geojson(
+    second = write_geojson(
         tmp_path,
         [
             {"type": "MultiPoint", "coordinates": [[106.7, 10.77]]},
@@ -145,7 +133,7 @@ def test_multipoint_with_two_points_does_not_fit_a_point_layer(importer, tmp_pat
 
 
 def test_mixed_kinds_make_a_geometry_layer(importer, tmp_path):
-    path = _geojson(
+    path = write_geojson(
         tmp_path,
         [
             {"type": "Point", "coordinates": [106.7, 10.77]},

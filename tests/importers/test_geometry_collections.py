@@ -24,6 +24,7 @@ from importers import geometry
 from importers.extent import city_extent
 from importers.jobs import run_next
 from layers.writable import writable_sql
+from tests.importers.conftest import write_geojson
 from tests.importers.test_api import import_dir, import_file, staff  # noqa: F401 (fixtures)
 from tests.tiles.xyz import tile_of
 
@@ -61,17 +62,6 @@ def polygon(ring: list[list[float]]) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def geojson(tmp_path, geometries: list[dict | None], name: str = "rows.geojson"):
-    """A FeatureCollection file whose feature ``n`` (1-based) has the n-th geometry."""
-    features = [
-        {"type": "Feature", "properties": {"n": i + 1}, "geometry": g}
-        for i, g in enumerate(geometries)
-    ]
-    path = tmp_path / name
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    return path
-
-
 def stored(slug: str) -> list[tuple[int, str]]:
     """(n, WKT) of the layer's features, by n."""
     with connection.cursor() as cursor:
@@ -85,13 +75,13 @@ def stored(slug: str) -> list[tuple[int, str]]:
 
 def nested_points_file(tmp_path):
     """Row 1 a point; row 2 two points, one of them inside a nested collection."""
-    return geojson(tmp_path, [point(P1), collection(point(P2), collection(point(P3)))])
+    return write_geojson(tmp_path, [point(P1), collection(point(P2), collection(point(P3)))])
 
 
 def mixed_file(tmp_path):
     """Row 2 mixes a point and a line in one collection (nested)."""
     line = {"type": "LineString", "coordinates": [P1, P3]}
-    return geojson(tmp_path, [point(P1), collection(point(P2), collection(line)), point(P3)])
+    return write_geojson(tmp_path, [point(P1), collection(point(P2), collection(line)), point(P3)])
 
 
 # --- the core -----------------------------------------------------------------------------
@@ -108,14 +98,14 @@ def test_nested_collection_of_points_becomes_a_multipoint(importer, tmp_path):
 
 
 def test_collection_of_one_point_fits_a_point_layer(importer, tmp_path):
-    path = geojson(tmp_path, [point(P1), collection(collection(point(P2)))])
+    path = write_geojson(tmp_path, [point(P1), collection(collection(point(P2)))])
     report = importer(path, layer="diem-don")
     assert (report.imported, report.rejected_count, report.geometry_type) == (2, 0, "Point")
     assert stored("diem-don") == [(1, "POINT(106.7 10.77)"), (2, "POINT(106.705 10.775)")]
 
 
 def test_nested_collection_of_polygons_becomes_a_multipolygon(importer, tmp_path):
-    path = geojson(
+    path = write_geojson(
         tmp_path,
         [polygon(SQUARE), collection(polygon(SQUARE), collection(polygon(EAST_SQUARE)))],
     )
@@ -132,7 +122,7 @@ def test_nested_collection_of_polygons_becomes_a_multipolygon(importer, tmp_path
 
 
 def test_overlapping_polygons_of_a_collection_are_merged_and_reported(importer, tmp_path):
-    path = geojson(tmp_path, [collection(polygon(SQUARE), polygon(OVERLAPPING))])
+    path = write_geojson(tmp_path, [collection(polygon(SQUARE), polygon(OVERLAPPING))])
     report = importer(path, layer="chong-lan")
     assert (report.imported, report.repaired_count) == (1, 1)
     assert report.repaired[0].row == 1
@@ -161,7 +151,7 @@ def test_mixed_collection_with_partial_keeps_the_other_rows(importer, tmp_path):
 
 
 def test_collection_of_empty_collections_is_an_empty_geometry(importer, tmp_path):
-    path = geojson(tmp_path, [point(P1), collection(collection(), collection())])
+    path = write_geojson(tmp_path, [point(P1), collection(collection(), collection())])
     report = importer(path, layer="rong", partial=True)
     assert [(n.row, n.reason) for n in report.rejected] == [(2, "empty geometry")]
     assert report.imported == 1
@@ -180,7 +170,7 @@ def test_latitude_beyond_the_pole_is_rejected_per_row():
 def test_every_stored_geometry_is_one_the_outputs_write_as_it_is(importer, tmp_path):
     """What the importer stores passes ``layers.writable`` unchanged: no output needs to
     alter (or drop) any imported geometry."""
-    path = geojson(
+    path = write_geojson(
         tmp_path,
         [
             point(P1),
