@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from apikeys.models import ApiKey, Scope
-from geoportal.errors import NotAuthenticated
+from core.errors import NotAuthenticated
 
 PREFIX = "cm"
 # last_used_at is written at most this often per key: not a write per request.

@@ -22,6 +22,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apikeys.keys import ServiceAccount, require_scope
+from core.clients import client_of
+from core.errors import (
+    Forbidden,
+    InvalidParameter,
+    NotAuthenticated,
+    NotFound,
+    json_errors,
+)
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from feedback import api_schema, duplicates, photos, places, ratelimit
 from feedback.intake import (
     Submission,
@@ -43,15 +52,6 @@ from feedback.models import (
 )
 from feedback.shapes import category_json, is_public, item_json
 from feedback.workflow import Actor, actor_for, get_item, rate, transition, visible_items
-from geoportal.clients import client_of
-from geoportal.errors import (
-    Forbidden,
-    InvalidParameter,
-    NotAuthenticated,
-    NotFound,
-    json_errors,
-)
-from geoportal.parsers import FormParser, JSONParser, MultiPartParser
 from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
 from logins.basic import basic_auth
 

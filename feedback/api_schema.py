@@ -2,7 +2,7 @@
 views read them and the shapes ``feedback.shapes`` builds. Documentation only; a
 schema-driven test checks that the answers agree with it."""
 
-from geoportal.schema import errors, query
+from core.schema import errors, query
 
 FOUR_VALUES = r"^[^,]+(,[^,]+){3}$"
 _TEXT = {"type": "string"}

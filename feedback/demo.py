@@ -15,10 +15,10 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Unprocessable
 from feedback.intake import Submission, submit_once
 from feedback.models import FeedbackEvent, FeedbackItem, Role, Status
 from feedback.workflow import Actor, transition
-from geoportal.errors import Unprocessable
 from layers.facilities import ward_for_point
 from layers.models import Facility
 

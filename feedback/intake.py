@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidParameter, Unprocessable
 from feedback import places
 from feedback.models import (
     Channel,
@@ -33,7 +34,6 @@ from feedback.models import (
     Status,
 )
 from feedback.workflow import Actor
-from geoportal.errors import InvalidParameter, Unprocessable
 from layers.facilities import ward_for_point
 from layers.names import normalise_name
 

@@ -25,7 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from geoportal.errors import InvalidParameter, PayloadTooLarge
+from core.errors import InvalidParameter, PayloadTooLarge
 
 MAX_PHOTOS = 5
 MAX_MEGAPIXELS = 40

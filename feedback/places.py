@@ -24,7 +24,7 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from layers.models import LEVEL_RANK, AreaLevel
 from layers.names import normalise_name, search_form
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geoportal.errors import TooManyRequests
+from core.errors import TooManyRequests
 
 HIT_SQL = """
 INSERT INTO feedback_ratewindow (bucket, window_start, hits)

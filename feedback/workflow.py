@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from feedback.models import (
     OPEN_STATUSES,
     FeedbackEvent,
@@ -23,7 +24,6 @@ from feedback.models import (
     StaffMembership,
     Status,
 )
-from geoportal.errors import Conflict, Forbidden, InvalidParameter, NotFound
 
 # How long after "resolved" the resident may reopen the item.
 REOPEN_WINDOW = timedelta(days=7)

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from geoportal.env import env_bool, env_int, env_list, env_str, load_env_file
+from core.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,10 +105,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "geoportal.middleware.DatabaseUnavailable",
+    "core.middleware.DatabaseUnavailable",
     # Last, so that its process_view runs just before the view: NUL bytes in the URL or the
     # query and bodies over their size limit are a JSON 400/413 before anything reads them.
-    "geoportal.input_guard.RefuseBadInput",
+    "core.input_guard.RefuseBadInput",
 ]
 
 ROOT_URLCONF = "geoportal.urls"
@@ -208,12 +208,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "geoportal.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     # DRF's parsers, refusing NUL bytes in fields and JSON nested too deep (400, not 500).
     "DEFAULT_PARSER_CLASSES": [
-        "geoportal.parsers.JSONParser",
-        "geoportal.parsers.FormParser",
-        "geoportal.parsers.MultiPartParser",
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "core.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -236,10 +236,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Request bodies as components of their own, so that an upload's file is binary.
     "COMPONENT_SPLIT_REQUEST": True,
-    # The error body, GeoJSON, and the answers every operation may give (geoportal.schema).
+    # The error body, GeoJSON, and the answers every operation may give (core.schema).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "geoportal.schema.add_shared_answers",
+        "core.schema.add_shared_answers",
     ],
 }
 

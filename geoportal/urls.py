@@ -42,4 +42,4 @@ urlpatterns = [
 ]
 
 # A path no URL matches: JSON under the APIs, the usual page elsewhere.
-handler404 = "geoportal.errors.not_found"
+handler404 = "core.errors.not_found"

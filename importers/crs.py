@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from layers.crs import with_official_shift
 
 STORAGE_SRID = 4326

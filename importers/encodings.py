@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 
 # Combining tone marks in UniKey's order: sắc, huyền, hỏi, ngã, nặng.
 TONES = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")

@@ -1,10 +1,10 @@
-"""The importers' exceptions, mapped to HTTP status by ``geoportal.errors.STATUS_FOR``.
+"""The importers' exceptions, mapped to HTTP status by ``core.errors.STATUS_FOR``.
 
 Every refusal says what is wrong with the file and, where it helps, how to fix it (a
 ``hint``); nothing is written to the database before a file has passed these checks.
 """
 
-from geoportal.errors import InvalidParameter, PayloadTooLarge
+from core.errors import InvalidParameter, PayloadTooLarge
 
 
 class UnreadableFile(InvalidParameter):

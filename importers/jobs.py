@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
-from geoportal.errors import CommonMapError
+from core.errors import CommonMapError
 from importers.models import ImportJob, JobStatus
 from importers.params import ImportParams
 from importers.services import run_import

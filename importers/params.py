@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from importers import crs as source_crs
 from importers import encodings
 from layers.models import RESERVED_LAYER_SLUGS

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geoportal.errors import CommonMapError
+from core.errors import CommonMapError
 from importers.errors import FileTooLarge, FormatMismatch, UnreadableFile, UnsafeFile
 
 MIB = 1 << 20

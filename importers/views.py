@@ -17,9 +17,9 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geoportal.errors import InvalidParameter, NotFound
-from geoportal.parsers import FormParser, MultiPartParser
-from geoportal.schema import errors
+from core.errors import InvalidParameter, NotFound
+from core.parsers import FormParser, MultiPartParser
+from core.schema import errors
 from importers import safety
 from importers.errors import FileTooLarge
 from importers.jobs import enqueue

@@ -8,7 +8,7 @@ whether an empty value counts as absent), and a schema-driven test checks that t
 
 from django.conf import settings
 
-from geoportal.schema import FEATURE, errors, feature_collection, query
+from core.schema import FEATURE, errors, feature_collection, query
 from layers.features import MAX_NEAREST, MAX_RADIUS_M
 from layers.models import AreaLevel, AreaType
 

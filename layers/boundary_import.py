@@ -20,7 +20,7 @@ from django.db import transaction
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geoportal.errors import CommonMapError, InvalidParameter
+from core.errors import CommonMapError, InvalidParameter
 from layers import boundaries
 from layers.crs import vn2000_crs
 from layers.models import AdministrativeArea, BoundaryGeneration

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 
 # EPSG:6960 as a PROJ +towgs84 (position-vector convention, rotations in arc-seconds).
 VN2000_TOWGS84 = (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from layers.crs import parse_crs
 from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
 from layers.lookup import resolve_point

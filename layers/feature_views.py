@@ -15,8 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geoportal.errors import InvalidParameter, NotFound
-from geoportal.schema import query
+from core.errors import InvalidParameter, NotFound
+from core.schema import query
 from layers import api_schema, features
 from layers.feature_params import parse_query
 from layers.params import parse_page_numbers

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter, NotFound
+from core.errors import InvalidParameter, NotFound
 from layers.crs import SUPPORTED, OutputCrs
 from layers.names import search_form
 from layers.registry import Field, LayerSpec, sql_literal

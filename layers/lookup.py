@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from geoportal.errors import NotFound
+from core.errors import NotFound
 from layers.models import BoundaryGeneration
 from layers.sql import load_sql
 

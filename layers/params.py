@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter, PayloadTooLarge
+from core.errors import InvalidParameter, PayloadTooLarge
 
 # Viet Nam's mainland and islands lie within these; used only to spot swapped lat/lon.
 _VN_LON = (102.0, 118.0)

@@ -5,7 +5,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter, NotFound
+from core.errors import InvalidParameter, NotFound
 from layers.lookup import generation_on
 from layers.models import AdministrativeArea, BoundaryGeneration
 

@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from geoportal.errors import InvalidParameter, NotFound
+from core.errors import InvalidParameter, NotFound
 from layers.models import RESERVED_LAYER_SLUGS, Layer
 from layers.params import within_postgresql_offsets
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from geoportal.errors import NotFound
+from core.errors import NotFound
 from layers import api_schema, lookup, queries
 from layers.filters import AreaFilter
 from layers.models import BoundaryGeneration

@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from rest_framework import authentication
 
-from geoportal.errors import (
+from core.errors import (
     BASIC_CHALLENGE,
     REALM,
     CommonMapError,

@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.http import HttpResponse
 
-from geoportal.errors import TooManyRequests
+from core.errors import TooManyRequests
 from logins import throttle
 
 

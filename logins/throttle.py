@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geoportal.clients import client_of
-from geoportal.errors import TooManyRequests
+from core.clients import client_of
+from core.errors import TooManyRequests
 
 FAILURE_SQL = """
 INSERT INTO logins_failurewindow (bucket, failures, window_start)

@@ -11,7 +11,7 @@ import re
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from geoportal.errors import InvalidParameter, NotFound, json_errors
+from core.errors import InvalidParameter, NotFound, json_errors
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from geoportal.errors import Forbidden, json_errors
+from core.errors import Forbidden, json_errors
 from layers.registry import LayerSpec
 from tiles import raster
 from tiles.views import _check_tile, _specs

@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from geoportal.errors import InvalidParameter, json_errors
+from core.errors import InvalidParameter, json_errors
 from layers import features
 from layers.city import city_centre, clamp_to_city
 from layers.models import Layer

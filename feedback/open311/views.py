@@ -28,6 +28,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apikeys import keys
+from core.errors import (
+    CommonMapError,
+    Forbidden,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotFound,
+    status_for,
+)
+from core.input_guard import body_limit, check_fields, check_request, upload_error
+from core.middleware import RETRY_AFTER_S, unavailable_message
 from feedback.api import parse_instant
 from feedback.intake import Submission, check_key, max_length, normalise_code, submit_once
 from feedback.models import (
@@ -42,16 +52,6 @@ from feedback.models import (
 from feedback.open311.render import errors, respond
 from feedback.shapes import is_public, photo_positions
 from feedback.workflow import Actor
-from geoportal.errors import (
-    CommonMapError,
-    Forbidden,
-    InvalidParameter,
-    MethodNotAllowed,
-    NotFound,
-    status_for,
-)
-from geoportal.input_guard import body_limit, check_fields, check_request, upload_error
-from geoportal.middleware import RETRY_AFTER_S, unavailable_message
 from layers.params import parse_lon_lat
 
 # When this endpoint's behaviour last changed (the discovery document's "changeset").

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from geoportal.schema import GEOJSON_GEOMETRY
+from core.schema import GEOJSON_GEOMETRY
 from layers.crs import CRS84
 from layers.feature_params import OGC_PARAMS
 from layers.features import MAX_NEAREST, MAX_RADIUS_M

@@ -2,7 +2,7 @@
 
 Every resource answers in JSON or HTML: ``?f=json|html`` decides, else the Accept header
 (a browser, which asks for text/html by name, gets HTML; everybody else JSON). Errors are
-JSON in both cases, through the project's one exception table (geoportal.errors).
+JSON in both cases, through the project's one exception table (core.errors).
 """
 
 import json
@@ -19,7 +19,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from layers import features
 from layers.crs import CRS84
 from layers.feature_params import parse_query

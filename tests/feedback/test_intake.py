@@ -7,6 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 
+from core.errors import InvalidParameter
 from feedback.intake import (
     ALPHABET,
     OutsideCity,
@@ -16,7 +17,6 @@ from feedback.intake import (
     submit,
 )
 from feedback.models import FeedbackEvent, Status
-from geoportal.errors import InvalidParameter
 from tests.feedback.conftest import inside
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ import pytest
 from django.utils import translation
 from PIL import ExifTags, Image, ImageCms, ImageStat, PngImagePlugin
 
+from core.errors import PayloadTooLarge, status_for
 from feedback.photos import (
     MAX_PHOTOS,
     CleanPhoto,
@@ -22,7 +23,6 @@ from feedback.photos import (
     clean_photo,
     clean_photos,
 )
-from geoportal.errors import PayloadTooLarge, status_for
 
 MB = 1024 * 1024
 BLUE = (20, 60, 200)

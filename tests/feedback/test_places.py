@@ -11,8 +11,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db.models import Count
 
+from core.errors import InvalidParameter
 from feedback.places import Resolution, resolve
-from geoportal.errors import InvalidParameter
 from layers.facilities import ward_for_point
 from layers.models import AdministrativeArea, AreaLevel, Facility, WardSuccession
 from layers.names import search_form

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from feedback.intake import Submission, submit
 from feedback.models import FeedbackEvent, FeedbackItem, Status
 from feedback.workflow import allowed_next, get_item, is_overdue, rate, transition, visible_items
-from geoportal.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from tests.feedback.conftest import inside
 
 pytestmark = pytest.mark.django_db

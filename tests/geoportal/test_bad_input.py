@@ -16,10 +16,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from apikeys.keys import create_key
+from core.input_guard import MAX_JSON_DEPTH
 from feedback.intake import Submission, submit
 from feedback.models import Role, StaffMembership
 from feedback.workflow import actor_for
-from geoportal.input_guard import MAX_JSON_DEPTH
 from layers.views import Lookup
 
 pytestmark = pytest.mark.django_db

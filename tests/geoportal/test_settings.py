@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from geoportal.env import env_bool, env_list, load_env_file
+from core.env import env_bool, env_list, load_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ import shapely
 from pyproj import CRS, Geod
 from pyproj.transformer import TransformerGroup
 
-from geoportal.errors import InvalidParameter
+from core.errors import InvalidParameter
 from importers.crs import CrsNeeded
 from layers.models import Feature
 from tests.importers.conftest import PLACES_GEOJSON

@@ -17,7 +17,7 @@ import pyogrio.raw
 import pytest
 from django.utils import translation
 
-from geoportal.errors import InvalidParameter, status_for
+from core.errors import InvalidParameter, status_for
 from importers.encodings import VIETNAMESE_LETTERS, Detection, canonical, decode, detect, from_cpg
 
 DATA = Path(__file__).parents[1] / "data" / "encodings"

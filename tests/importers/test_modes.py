@@ -203,7 +203,7 @@ def test_areas_go_into_a_named_generation(importer, tmp_path):
 
 
 def test_areas_need_a_generation(importer, tmp_path):
-    from geoportal.errors import InvalidParameter
+    from core.errors import InvalidParameter
 
     with pytest.raises(InvalidParameter) as refused:
         importer(PLACES_CSV, layer="areas")

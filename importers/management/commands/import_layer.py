@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from geoportal.errors import CommonMapError
+from core.errors import CommonMapError
 from importers.params import MODES, ImportParams
 from importers.services import run_import
 

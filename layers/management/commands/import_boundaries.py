@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geoportal.errors import CommonMapError
+from core.errors import CommonMapError
 from layers.boundary_import import BoundaryImportParams, import_boundaries
 
 

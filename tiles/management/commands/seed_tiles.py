@@ -11,7 +11,7 @@ import math
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from geoportal.errors import CommonMapError
+from core.errors import CommonMapError
 from layers.params import parse_bbox
 from tiles import cache
 from tiles.mvt import MAX_ZOOM

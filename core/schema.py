@@ -4,9 +4,9 @@ answers every operation may give.
 Views document their own success bodies and the errors their parameters can cause
 (``errors(400, 404)``); the postprocessing hook adds, once for all, what holds for every
 operation: a bad credential is a 401, a parameter no text may hold (a NUL, see
-``geoportal.input_guard``) a 400, and with a body, one that cannot be parsed a 400, one
+``core.input_guard``) a 400, and with a body, one that cannot be parsed a 400, one
 over the size limit a 413, one of a media type the operation does not read a 415. Every
-error has the body of ``geoportal.errors``: ``{"detail", "code", "parameter"?, "hint"?}``.
+error has the body of ``core.errors``: ``{"detail", "code", "parameter"?, "hint"?}``.
 """
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse

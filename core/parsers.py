@@ -1,4 +1,4 @@
-"""The API's request body parsers: DRF's, with the checks of ``geoportal.input_guard``.
+"""The API's request body parsers: DRF's, with the checks of ``core.input_guard``.
 
 A body nested too deeply is a 400 (Python's parser would raise RecursionError, a 500), and
 a NUL or an unpaired surrogate in any field is a 400 naming the field, before any of it
@@ -8,7 +8,7 @@ Content-Length.
 
 from rest_framework import parsers
 
-from geoportal.input_guard import check_fields, check_json, nested_too_deep
+from core.input_guard import check_fields, check_json, nested_too_deep
 
 
 class JSONParser(parsers.JSONParser):

@@ -3,7 +3,7 @@
 PostgreSQL refuses a NUL character in text and UTF-8 cannot carry an unpaired surrogate, so
 such a value reaching a query is a 500, or a streamed 200 cut short halfway. One check here
 covers the URL's parameters and the query string of every view; the API's body parsers
-(``geoportal.parsers``) apply the same check to JSON and form fields. A request body is
+(``core.parsers``) apply the same check to JSON and form fields. A request body is
 refused by its declared size before anything reads it: 2.5 MiB (Django's
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``) unless the view sets its own ``max_body_bytes``; multipart
 uploads are left to their views, which check each file as it comes.
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext as _
 
-from geoportal.errors import CommonMapError, InvalidParameter, PayloadTooLarge, error_response
+from core.errors import CommonMapError, InvalidParameter, PayloadTooLarge, error_response
 
 # Deeper than any body the APIs take (a GeoJSON MultiPolygon is 4 levels of arrays).
 MAX_JSON_DEPTH = 32
