@@ -9,7 +9,7 @@ not shown (the item merged into carries the report).
 
 from django.utils.translation import gettext as _
 
-from layers.registry import Field, LayerSpec
+from layers.spec import Field, LayerSpec
 
 PUBLIC_STATUSES = ("received", "accepted", "in_progress", "resolved", "closed")
 

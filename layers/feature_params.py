@@ -18,7 +18,7 @@ from layers.crs import parse_crs
 from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
 from layers.lookup import resolve_point
 from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
-from layers.registry import Field, LayerSpec
+from layers.spec import Field, LayerSpec
 
 GEOJSON_API_PARAMS = frozenset(
     {"bbox", "q", "near", "radius", "nearest", "k", "fields", "ordering", "datetime", "ward_of"}

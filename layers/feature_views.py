@@ -20,7 +20,8 @@ from core.schema import query
 from layers import api_schema, features
 from layers.feature_params import parse_query
 from layers.params import parse_page_numbers
-from layers.registry import LayerSpec, get_layer, layers_for
+from layers.registry import get_layer, layers_for
+from layers.spec import LayerSpec
 
 GEOJSON = "application/geo+json"
 

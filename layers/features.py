@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidParameter, NotFound
 from layers.crs import SUPPORTED, OutputCrs
 from layers.names import search_form
-from layers.registry import Field, LayerSpec, sql_literal
+from layers.spec import Field, LayerSpec, sql_literal
 from layers.writable import writable_sql
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ clients) has its cells counted from the tile's points instead, below ``cluster_b
 
 import re
 
-from layers.registry import LayerSpec, sql_literal
+from layers.spec import LayerSpec, sql_literal
 from layers.writable import writable_sql
 from tiles.pyramid import TOP_LEVEL
 

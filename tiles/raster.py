@@ -15,114 +15,37 @@ borders thin, the city outline thicker. Data layers are transparent where empty.
 import functools
 import io
 import re
-import zlib
-from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from django.db import connection
 from PIL import Image, ImageDraw
 
-from layers.registry import LayerSpec, areas_spec
+from layers.spec import LayerSpec
 from layers.writable import writable_sql
 from tiles.mvt import tile_width
+from tiles.raster_paint import (
+    BASEMAP,
+    OTHER_COLOUR,
+    POINT_OUTLINE,
+    POINT_TYPES,
+    RGBA,
+    SEA,
+    Paint,
+    RasterLayer,
+    paint_for,
+    raster_layers,
+)
 
 TILE_SIZE = 256
 SUPERSAMPLE = 4
 CANVAS = TILE_SIZE * SUPERSAMPLE
 BUFFER_PX = 8  # output pixels drawn beyond each edge: lines and circles cross edges cleanly
-BASEMAP = "basemap"
 # The header by which MapProxy shows the shared token (COMMONMAP_RASTER_TOKEN): drawing a
 # tile takes seconds, so the renderer draws for MapProxy, which caches, and nobody else.
 RASTER_TOKEN_HEADER = "X-Commonmap-Raster-Token"  # noqa: S105 (a header name)
 
-RGB = tuple[int, int, int]
-RGBA = tuple[int, int, int, int]
-
-SEA: RGB = (170, 211, 223)
-LAND: RGB = (242, 239, 233)
-WARD_BORDER: RGB = (180, 160, 190)
-CITY_BORDER: RGB = (110, 80, 130)
-AREA_LINE: RGB = (43, 108, 158)
-POINT_OUTLINE: RGB = (255, 255, 255)
-# Facilities by their category's group (layers.FacilityCategory.group).
-GROUP_COLOURS: dict[str, RGB] = {
-    "administration": (178, 34, 34),
-    "public_safety": (31, 61, 122),
-    "health": (214, 39, 40),
-    "education": (255, 127, 14),
-    "commerce": (148, 103, 189),
-    "public_space": (44, 160, 44),
-    "sanitation": (23, 190, 207),
-}
-OTHER_COLOUR: RGB = (90, 90, 90)
-# Imported layers: one colour per layer, stable across restarts (crc32 of the slug).
-PALETTE: tuple[RGB, ...] = (
-    (31, 119, 180),
-    (214, 39, 40),
-    (44, 160, 44),
-    (148, 103, 189),
-    (255, 127, 14),
-    (23, 190, 207),
-    (140, 86, 75),
-)
-FILL_OPACITY = 77  # of 255: imported polygons are filled at 30 %
-
 _PARAM = re.compile(r"%\((\w+)\)s")
-
-# The SQL expression, over a layer's FROM clause, that picks each row's style.
-_STYLE_KEY = {"areas": "t.level", "facilities": 'c."group"'}
-_POINT_TYPES = ("Point", "MultiPoint")
-
-
-@dataclass(frozen=True)
-class Paint:
-    """How to draw one row: polygon fill (with alpha), outline or line, point circle."""
-
-    fill: RGBA | None = None
-    line: RGB | None = None
-    width: float = 1.0  # line width in output pixels
-    radius: float = 0.0  # point radius in output pixels; 0 = points are not drawn
-    rank: int = 0  # lines of a higher rank are drawn over those of a lower one
-
-
-@dataclass(frozen=True)
-class RasterLayer:
-    """A layer as the renderer sees it: a registry layer, or the basemap."""
-
-    name: str  # a registry slug, or BASEMAP
-    spec: LayerSpec
-    key_sql: str
-
-
-def _point_radius(z: int) -> float:
-    return 1.5 if z < 10 else 2.5 if z < 13 else 3.5
-
-
-def paint_for(layer: RasterLayer, key: str | None, z: int) -> Paint:
-    """The paint of a row of ``layer`` whose style key is ``key`` (level, group, ...)."""
-    if layer.name == BASEMAP:
-        land = (*LAND, 255)
-        if key == "ward":
-            return Paint(fill=land, line=WARD_BORDER, width=1.0, rank=1)
-        if key == "district":
-            return Paint(fill=land, line=WARD_BORDER, width=1.5, rank=2)
-        return Paint(fill=land, line=CITY_BORDER, width=2.5, rank=3)
-    if layer.name == "areas":
-        if key == "ward":
-            return Paint(line=AREA_LINE, width=1.0, rank=1)
-        return Paint(line=AREA_LINE, width=2.0, rank=2)
-    if layer.name == "facilities":
-        return Paint(
-            fill=(*GROUP_COLOURS.get(key or "", OTHER_COLOUR), 255), radius=_point_radius(z)
-        )
-    colour = PALETTE[zlib.crc32(layer.name.encode()) % len(PALETTE)]
-    return Paint(fill=(*colour, FILL_OPACITY), line=colour, width=2.0, radius=_point_radius(z))
-
-
-def _layers(specs: list[LayerSpec], basemap: bool) -> list[RasterLayer]:
-    layers = [RasterLayer(BASEMAP, areas_spec(), "t.level")] if basemap else []
-    return layers + [RasterLayer(s.slug, s, _STYLE_KEY.get(s.slug, "NULL")) for s in specs]
 
 
 def _own_params(sql: str, prefix: str) -> str:
@@ -134,7 +57,7 @@ def _layer_sql(index: int, layer: RasterLayer, z: int) -> str:
     spec = layer.spec
     extent, buffer = CANVAS, BUFFER_PX * SUPERSAMPLE
     geom = f"ST_Transform({writable_sql(spec.geom_sql)}, 3857)"
-    points = spec.geometry_type in _POINT_TYPES and layer.name != BASEMAP
+    points = spec.geometry_type in POINT_TYPES and layer.name != BASEMAP
     if not points:
         # Half a pixel of the supersampled canvas: invisible, and big polygons stay cheap.
         tolerance = tile_width(z) / extent / 2
@@ -166,7 +89,7 @@ def tile_sql(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> t
     buffer_m = tile_width(z) * BUFFER_PX / TILE_SIZE
     params: dict = {"z": z, "x": x, "y": y, "buffer": buffer_m}
     parts = []
-    for i, layer in enumerate(_layers(specs, basemap)):
+    for i, layer in enumerate(raster_layers(specs, basemap)):
         prefix = f"l{i}_"
         parts.append(_own_params(_layer_sql(i, layer, z), prefix))
         params.update({prefix + k: v for k, v in layer.spec.params.items()})
@@ -312,4 +235,4 @@ def render_tile(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -
         rows = cursor.fetchall()
     if not rows:
         return _blank_png(basemap)
-    return _png(draw_tile(_layers(specs, basemap), rows, z))
+    return _png(draw_tile(raster_layers(specs, basemap), rows, z))

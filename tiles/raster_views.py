@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import Forbidden, json_errors
-from layers.registry import LayerSpec
+from layers.spec import LayerSpec
 from tiles import raster
-from tiles.views import _check_tile, _specs
+from tiles.services import check_tile, specs_named
 
 PNG = "image/png"
 
@@ -35,9 +35,9 @@ def parse_layers(raw: str, user) -> tuple[bool, list[LayerSpec]]:
     tiles' rules (400 for an empty, too long or repeated list, 404 for an unknown layer)."""
     names = raw.split(",")
     if names.count(raster.BASEMAP) != 1:
-        return False, _specs(raw, user)
+        return False, specs_named(raw, user)
     others = [name for name in names if name and name != raster.BASEMAP]
-    return True, (_specs(",".join(others), user) if others else [])
+    return True, (specs_named(",".join(others), user) if others else [])
 
 
 def check_token(request) -> None:
@@ -63,7 +63,7 @@ def raster_tile(request, layers: str, z: int, x: int, y: int):
     are empty; 304 when the ETag matches; 403 without MapProxy's token."""
     check_token(request)
     basemap, specs = parse_layers(layers, request.user)
-    _check_tile(z, x, y)
+    check_tile(z, x, y)
     png = raster.render_tile(specs, basemap, z, x, y)
     etag = hashlib.blake2b(png, digest_size=12).hexdigest()
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):

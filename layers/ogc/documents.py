@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 
 from layers import features
 from layers.crs import CRS84, SUPPORTED
-from layers.registry import LayerSpec
+from layers.spec import LayerSpec
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"

@@ -16,7 +16,7 @@ from layers.crs import CRS84
 from layers.feature_params import OGC_PARAMS
 from layers.features import MAX_NEAREST, MAX_RADIUS_M
 from layers.ogc.documents import CRS_URIS, GEOJSON, HTML, JSON, OPENAPI_JSON
-from layers.registry import LayerSpec
+from layers.spec import LayerSpec
 
 OPENAPI_VERSION = "3.0.3"
 # "lon,lat": the views count the parts; each must then be a number in range.

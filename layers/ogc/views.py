@@ -25,7 +25,8 @@ from layers.crs import CRS84
 from layers.feature_params import parse_query
 from layers.ogc import documents, openapi
 from layers.ogc.documents import GEOJSON, JSON, OPENAPI_JSON, Page, Urls
-from layers.registry import LayerSpec, get_layer, layers_for
+from layers.registry import get_layer, layers_for
+from layers.spec import LayerSpec
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ITEM_PARAMS = frozenset({"f", "crs", "properties", "fields", "lang"})

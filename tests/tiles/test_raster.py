@@ -16,7 +16,7 @@ from django.test import Client
 from PIL import Image
 
 from layers.models import AdministrativeArea, Facility, Feature, Layer
-from tiles.raster import FILL_OPACITY, GROUP_COLOURS, LAND, PALETTE, SEA
+from tiles.raster_paint import FILL_OPACITY, GROUP_COLOURS, LAND, PALETTE, SEA
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from layers.crs import vn2000_transformer
 from layers.models import AdministrativeArea, Facility
 from tests.web.conftest import _free_port
 from tiles.mapproxy import config
-from tiles.raster import LAND, SEA
+from tiles.raster_paint import LAND, SEA
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -34,9 +34,11 @@ from django.conf import settings
 from mapproxy.config.spec import validate_options
 from mapproxy.config.validator import validate as validate_references
 
-from layers.registry import LayerSpec, layers_for
+from layers.registry import layers_for
+from layers.spec import LayerSpec
 from tiles.mapproxy.projdb import write_proj_dir
-from tiles.raster import BASEMAP, RASTER_TOKEN_HEADER
+from tiles.raster import RASTER_TOKEN_HEADER
+from tiles.raster_paint import BASEMAP
 
 ALL = "all"
 WEBMERCATOR = "GLOBAL_WEBMERCATOR"

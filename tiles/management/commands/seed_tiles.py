@@ -15,7 +15,7 @@ from core.errors import CommonMapError
 from layers.params import parse_bbox
 from tiles import cache
 from tiles.mvt import MAX_ZOOM
-from tiles.views import _specs, render_tile
+from tiles.services import render_tile, specs_named
 
 HCMC_BBOX = "106.35,8.55,107.6,11.6"  # the city, Côn Đảo included
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, layers, bbox, zoom, force, no_progress, **options):
         try:
-            specs = _specs(layers, None)
+            specs = specs_named(layers, None)
             box = parse_bbox(bbox)
         except CommonMapError as exc:
             raise CommandError(exc.message) from None

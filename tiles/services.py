@@ -1,0 +1,85 @@
+"""Tile services: which layers a tile path names, whether a tile exists, and the tile itself
+(from the cache, or made in PostGIS and kept). The vector and raster views, and the
+``seed_tiles`` command, call these; none of them builds a tile by hand."""
+
+import gzip
+import hashlib
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidParameter
+from layers.models import Layer
+from layers.registry import get_layer
+from layers.spec import LayerSpec, can_see_restricted_layers
+from tiles import cache
+from tiles.mvt import MAX_ZOOM, tile_sql
+
+MAX_LAYERS = 10
+
+
+def slugs_in(raw: str) -> list[str]:
+    slugs = [s for s in raw.split(",") if s]
+    if not slugs or len(slugs) > MAX_LAYERS or len(set(slugs)) != len(slugs):
+        raise InvalidParameter(
+            _("Name one to {maximum} different layers, separated by commas.").format(
+                maximum=MAX_LAYERS
+            ),
+            parameter="layer",
+        )
+    return slugs
+
+
+def specs_named(raw: str, user) -> list[LayerSpec]:
+    return [get_layer(slug, user) for slug in slugs_in(raw)]
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidParameter(
+            _("Zoom {z} is out of range: it must be from 0 to {maximum}.").format(
+                z=z, maximum=MAX_ZOOM
+            ),
+            parameter="z",
+        )
+    side = 1 << z
+    for name, value in (("x", x), ("y", y)):
+        if not 0 <= value < side:
+            raise InvalidParameter(
+                _(
+                    "Tile {name}={value} does not exist at zoom {z}: it must be from 0 to {last}."
+                ).format(name=name, value=value, z=z, last=side - 1),
+                parameter=name,
+            )
+
+
+def has_staff_only(imported: list[str], user) -> bool:
+    """Whether any of these imported layers is staff-only (asked only of a caller who may
+    see such layers: to anybody else they do not exist)."""
+    if not imported or not can_see_restricted_layers(user):
+        return False
+    return Layer.objects.filter(slug__in=imported, is_public=False).exists()
+
+
+def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str, bool]:
+    """(gzip-compressed MVT, etag, from cache) for the tile, computing and storing it on
+    a miss."""
+    hit = cache.cached(",".join(s.slug for s in specs), z, x, y)
+    if hit is not None:
+        return hit[0], hit[1], True
+    return (*compute_tile(specs, z, x, y), False)
+
+
+def compute_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
+    """Make the tile in PostGIS, keep it in the cache if it cannot be stale, return it."""
+    slugs = [s.slug for s in specs]
+    sql, params = tile_sql(specs, z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw, snapshot = cursor.fetchone()
+    raw = bytes(raw or b"")
+    # Level 1: a 350 KB tile in 4 ms instead of 17 ms at level 6, 13% larger (bench/tiles.py).
+    data = gzip.compress(raw, compresslevel=1, mtime=0) if raw else b""
+    etag = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    cache.store(slugs, ",".join(slugs), z, x, y, data, etag, snapshot)
+    return data, etag
