@@ -9,7 +9,12 @@ over the size limit a 413, one of a media type the operation does not read a 415
 error has the body of ``core.errors``: ``{"detail", "code", "parameter"?, "hint"?}``.
 """
 
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from core.errors import InvalidParameter
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 GEOMETRY = {"$ref": "#/components/schemas/GeoJSONGeometry"}
@@ -108,17 +113,21 @@ def feature_collection(description: str, **properties: dict) -> dict:
     }
 
 
-def _error_response(status: int) -> dict:
+_PAST_THE_LAST = "A page past the last one."
+
+
+def _error_response(status: int, description: str | None = None) -> dict:
     return {
-        "description": _DESCRIPTIONS[status],
+        "description": description or _DESCRIPTIONS[status],
         "content": {"application/json": {"schema": ERROR}},
     }
 
 
 def add_shared_answers(result: dict, generator, request, public: bool) -> dict:
     """drf-spectacular postprocessing hook: the shared components, and on every operation
-    the 400 of unusable input, the 401 of a bad credential and, with a body, the 413 and
-    415 of one too large or of another media type."""
+    the 400 of unusable input, the 401 of a bad credential, with a body the 413 and 415 of
+    one too large or of another media type, and on a paged list the 404 of a page past
+    the last."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in COMPONENTS.items():
         schemas.setdefault(name, schema)
@@ -130,6 +139,9 @@ def add_shared_answers(result: dict, generator, request, public: bool) -> dict:
             shared = [400, 401, 413, 415] if "requestBody" in operation else [400, 401]
             for status in shared:
                 responses.setdefault(str(status), _error_response(status))
+            if any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                # core.pagination: a page past the last is a 404 naming 'page'.
+                responses.setdefault("404", _error_response(404, _PAST_THE_LAST))
     return result
 
 
@@ -146,3 +158,72 @@ def query(
     if blank and not required:
         schema = {"anyOf": [schema, BLANK]}
     return OpenApiParameter(name, schema, required=required, description=description)
+
+
+class BlankAsAbsent:
+    """Mixin for a serializer field of a query parameter whose empty value counts as
+    absent: its schema (``BlankAsAbsentSchema``) then admits ``""`` too."""
+
+
+class BlankAsAbsentSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular: a ``BlankAsAbsent`` field is its own schema or ``""``."""
+
+    target_class = BlankAsAbsent
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        """The field's schema as drf-spectacular maps it, or the empty string."""
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {"anyOf": [schema, BLANK]}
+
+
+def read_query(serializer_class: type, params, **context) -> dict:
+    """Query parameters parsed by the serializer that also documents them
+    (``extend_schema(parameters=[serializer_class])``), so schema and behaviour are one
+    declaration; ``context`` goes to the serializer. The first invalid one is an
+    ``InvalidParameter`` naming it: its message as the field says it when it names the
+    parameter, else prefixed with the name. (A field or ``validate`` may also raise a
+    domain error itself, with a hint.)"""
+    form = serializer_class(data=params, context=context)
+    if form.is_valid():
+        return form.validated_data
+    name, messages = next(iter(form.errors.items()))
+    message = str(messages[0])
+    if f"'{name}'" not in message:
+        message = _("Invalid parameter '{parameter}': {message}").format(
+            parameter=name, message=message
+        )
+    raise InvalidParameter(message, parameter=name)
+
+
+class DeclaredParameter(serializers.Field):
+    """A query parameter declared with its OpenAPI schema and passed through as sent, for
+    a serializer whose ``validate`` parses the parameters together (rules that span several,
+    or depend on the resource). ``blank``: an empty value counts as absent (the schema then
+    admits ``""``); else it is for ``validate`` to refuse."""
+
+    def __init__(self, schema: dict, description: str, *, blank: bool = True, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(help_text=description, **kwargs)
+        self.schema = schema
+        self.blank = blank
+
+    def run_validation(self, data=serializers.empty):
+        """The raw text (None when absent)."""
+        return None if data is serializers.empty else data
+
+    def to_representation(self, value):
+        """As it is."""
+        return value
+
+
+class DeclaredParameterSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular: a ``DeclaredParameter`` is its declared schema (or ``""``)."""
+
+    target_class = DeclaredParameter
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        """The declared schema, with ``""`` when an empty value counts as absent."""
+        schema = dict(self.target.schema)
+        return {"anyOf": [schema, BLANK]} if self.target.blank else schema

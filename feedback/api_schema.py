@@ -1,10 +1,15 @@
 """The OpenAPI description of the feedback REST API (drf-spectacular): parameters as the
-views read them and the shapes ``feedback.shapes`` builds. Documentation only; a
-schema-driven test checks that the answers agree with it."""
+views read them, the bodies they accept and the shapes ``feedback.shapes`` builds.
+Documentation only; a schema-driven test checks that the answers agree with it."""
 
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from core.pagination import PageQuery, paginated
 from core.schema import errors, query
+from feedback.models import Channel, Status
+from feedback.params import ItemListParams
 
-FOUR_VALUES = r"^[^,]+(,[^,]+){3}$"
 _TEXT = {"type": "string"}
 _NULLABLE_TEXT = {"type": "string", "nullable": True}
 _INSTANT = {"type": "string", "format": "date-time"}
@@ -106,17 +111,7 @@ SUBMITTED = {
         },
     ]
 }
-ITEM_PAGE = {
-    "type": "object",
-    "required": ["count", "limit", "offset", "next", "results"],
-    "properties": {
-        "count": {"type": "integer"},
-        "limit": {"type": "integer"},
-        "offset": {"type": "integer"},
-        "next": {"type": "string", "format": "uri", "nullable": True},
-        "results": {"type": "array", "items": ITEM},
-    },
-}
+ITEM_PAGE = paginated({"type": "array", "items": ITEM})
 PLACE = {
     "type": "object",
     "required": ["kind", "name", "lon", "lat", "ward_code"],
@@ -141,21 +136,17 @@ RESOLUTION = {
     },
 }
 
-LIST_PARAMS = [
-    query("ward", _TEXT, "Ward codes, comma-separated."),
-    query("status", _TEXT, "Statuses, comma-separated (an unknown one is a 400)."),
-    query("category", _TEXT, "Category codes, comma-separated."),
-    query("channel", _TEXT, "Channels, comma-separated."),
-    query("created_after", _TEXT, "A date or date-time (inclusive)."),
-    query("created_before", _TEXT, "A date or date-time (inclusive)."),
-    query("bbox", {"type": "string", "pattern": FOUR_VALUES}, "minLon,minLat,maxLon,maxLat"),
-    query("overdue", {"type": "string", "enum": ["true", "false"]}),
-    query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "Default 50."),
-    query("offset", {"type": "integer", "minimum": 0}, "Default 0."),
-]
+LIST_PARAMS = [ItemListParams, PageQuery]
 LIST_RESPONSES = {
     200: ITEM_PAGE,
-    **errors(400, 401, 403, e401="Sign in (or use your API key) to list items."),
+    **errors(
+        400,
+        401,
+        403,
+        404,
+        e401="Sign in (or use your API key) to list items.",
+        e404="A page past the last one.",
+    ),
 }
 SUBMIT_RESPONSES = {
     201: SUBMITTED,
@@ -205,3 +196,63 @@ PLACES_PARAMS = [
 ]
 PLACES_RESPONSES = {200: RESOLUTION, **errors(400, e400="No text, or text too long.")}
 CATEGORIES_RESPONSES = {200: {"type": "array", "items": CATEGORY}}
+
+
+class LocationSchema(serializers.Serializer):
+    """A point in WGS 84 (documentation only)."""
+
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+
+
+class SubmitSchema(serializers.Serializer):
+    """A report as JSON (documentation only): a location, or an address for the hotline."""
+
+    category = serializers.CharField(help_text="A code from categories/.")
+    description = serializers.CharField()
+    channel = serializers.ChoiceField(Channel.choices, required=False)
+    location = LocationSchema(required=False)
+    address = serializers.CharField(
+        required=False, help_text="Instead of location: a ward or place name to resolve."
+    )
+    reporter_name = serializers.CharField(required=False, help_text="Private: staff only.")
+    reporter_phone = serializers.CharField(required=False, help_text="Private: staff only.")
+    reporter_email = serializers.EmailField(required=False, help_text="Private: staff only.")
+
+
+class SubmitFormSchema(SubmitSchema):
+    """A report as a multipart form (documentation only): lon/lat fields, and photos."""
+
+    location = None
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=5, help_text="JPEG, PNG, WebP."
+    )
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="A new UUID per report: retrying with the same key returns the same item.",
+)
+
+
+class TransitionSchema(serializers.Serializer):
+    """A workflow step (documentation only)."""
+
+    to = serializers.ChoiceField(Status.choices)
+    note = serializers.CharField(required=False, help_text="Public: on the tracking page.")
+    internal_note = serializers.CharField(
+        required=False, help_text="Staff only: never on the tracking page, Open311 or public."
+    )
+    reason = serializers.CharField(required=False, help_text="Required to reject.")
+    merge_into = serializers.CharField(required=False, help_text="Required to merge.")
+
+
+class RatingSchema(serializers.Serializer):
+    """A rating (documentation only)."""
+
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False)

@@ -19,8 +19,8 @@ from core.errors import Unprocessable
 from feedback.intake import Submission, submit_once
 from feedback.models import FeedbackEvent, FeedbackItem, Role, Status
 from feedback.workflow import Actor, transition
-from layers.facilities import ward_for_point
 from layers.models import Facility
+from layers.wards import resolve_ward
 
 SCOPE = "demo"
 SAMPLE = "(Dữ liệu mẫu)"
@@ -62,7 +62,7 @@ def _submissions(count: int, seed: int) -> list[Submission]:
         bearing, metres = rng.uniform(0, 2 * math.pi), rng.uniform(5, 60)
         lat = point.y + metres * math.cos(bearing) / 111_320
         lon = point.x + metres * math.sin(bearing) / (111_320 * math.cos(math.radians(point.y)))
-        if ward_for_point(Point(lon, lat, srid=4326)) is None:  # off a coast: the place itself
+        if resolve_ward(Point(lon, lat, srid=4326)) is None:  # off a coast: the place itself
             lon, lat = point.x, point.y
         reports.append(
             Submission(

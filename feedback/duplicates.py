@@ -14,21 +14,8 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 
+from core.sql_files import load_sql
 from feedback.models import OPEN_STATUSES
-
-NEARBY_SQL = """
-SELECT t.tracking_code, t.status, c.code, t.description, t.created_at,
-       round(ST_Distance(t.public_geom::geography, p.g::geography) / 10) * 10 AS metres
-FROM feedback_feedbackitem AS t
-JOIN feedback_feedbackcategory AS c ON c.id = t.category_id,
-     (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) AS p
-WHERE c.code = %(category)s AND t.status = ANY (%(open)s::text[])
-  AND t.tracking_code <> %(exclude)s
-  AND t.public_geom && ST_Expand(p.g, %(degrees)s)
-  AND ST_DWithin(t.public_geom::geography, p.g::geography, %(radius)s)
-ORDER BY metres, t.created_at, t.tracking_code
-LIMIT %(limit)s
-"""
 
 SNIPPET = 200
 
@@ -49,7 +36,7 @@ def nearby_open(
         "limit": limit,
     }
     with connection.cursor() as cursor:
-        cursor.execute(NEARBY_SQL, params)
+        cursor.execute(load_sql("feedback", "nearby_open"), params)
         rows = cursor.fetchall()
     return [
         {

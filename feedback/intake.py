@@ -1,9 +1,10 @@
 """Intake: a report becomes an item, routed to the ward that holds its location.
 
-The ward is never typed in: it is the current boundary generation's ward covering the point
-(on a shared border the lower code, the lookup's rule), and a point outside every ward is
-refused with the reason. Each item gets a tracking code a resident can read out on the
-phone: Crockford's base 32 (no I, L, O, U), 40 random bits, in two groups.
+The ward is never typed in: it is the one point-to-ward rule's
+(``layers.wards.resolve_ward``: the ward covering the point in the generation valid
+today, on a shared border the lower code), and a point outside every ward is refused
+with the reason. Each item gets a tracking code a resident can read out on the phone:
+Crockford's base 32 (no I, L, O, U), 40 random bits, in two groups.
 """
 
 import hashlib
@@ -34,8 +35,8 @@ from feedback.models import (
     Status,
 )
 from feedback.workflow import Actor
-from layers.facilities import ward_for_point
 from layers.names import normalise_name
+from layers.wards import resolve_ward
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PREFIX = "HCM"
@@ -152,7 +153,7 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
     _check_email(submission.reporter_email.strip())
     lon, lat = _location(submission)
     point = Point(lon, lat, srid=4326)
-    ward = ward_for_point(point)
+    ward = resolve_ward(point)
     if ward is None:
         raise OutsideCity(
             _(

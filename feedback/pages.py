@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import NotFound
-from feedback.api import public_item
 from feedback.intake import normalise_code
 from feedback.models import Role, Status
+from feedback.queries import public_item
 from feedback.shapes import is_public, item_json
 
 

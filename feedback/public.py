@@ -9,7 +9,7 @@ not shown (the item merged into carries the report).
 
 from django.utils.translation import gettext as _
 
-from layers.spec import Field, LayerSpec
+from layers.spec import Field, LayerPaint, LayerSpec, SourceTable
 
 PUBLIC_STATUSES = ("received", "accepted", "in_progress", "resolved", "closed")
 
@@ -30,7 +30,7 @@ def feedback_spec() -> LayerSpec:
             "JOIN feedback_feedbackcategory AS c ON c.id = t.category_id "
             "JOIN layers_administrativearea AS w ON w.id = t.ward_id"
         ),
-        where_sql="t.status = ANY (%(public_statuses)s::text[])",
+        where_sql="t.status = ANY ({public_statuses}::text[])",
         params={"public_statuses": list(PUBLIC_STATUSES)},
         id_sql="t.tracking_code",
         id_type="string",
@@ -70,4 +70,10 @@ def feedback_spec() -> LayerSpec:
         cluster_below=12,
         cluster_source="grid",
         group_by="category, status",
+        # Tiles show the public point: a move forgets the boxes it left and entered.
+        sources=(
+            SourceTable("feedback_feedbackitem", geom_column="public_geom"),
+            SourceTable("feedback_feedbackcategory", geom_column=None),
+        ),
+        paint=LayerPaint(colour="#e6550d"),
     )

@@ -12,8 +12,8 @@ are sealed, in three ways, because GDAL has several roads out:
   match (``CPL_VSIL_CURL_ALLOWED_FILENAME``);
 - ``GDAL_HTTP_PROXY`` points at a closed port, for any road the first two miss.
 
-The importer's vetting (``importers.safety``) refuses such files with a clear message first;
-this is what holds if a reference slips past it.
+The importer's vetting (``importers.references``, ``importers.xml_guard``) refuses such
+files with a clear message first; this is what holds if a reference slips past it.
 """
 
 import ctypes

@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from core.errors import InvalidParameter
+from importers.extent import city_extent
+from importers.geometry import total_bounds
 from layers.crs import with_official_shift
 
 STORAGE_SRID = 4326
@@ -131,6 +134,21 @@ def resolve(
     return SourceCrs(crs=crs, label=label, how=how, notes=notes)
 
 
+def for_layer(
+    declared: str | None,
+    stated: str | None,
+    bounds: tuple[float, float, float, float] | None,
+    sample: np.ndarray,
+    swap_xy: bool = False,
+) -> SourceCrs:
+    """``resolve`` for a layer being read: GDAL's bounds, else those of its first rows
+    (``sample``, shapely geometries), read in the order the import will read them."""
+    bounds = bounds or total_bounds(sample)
+    if bounds and swap_xy:
+        bounds = (bounds[1], bounds[0], bounds[3], bounds[2])
+    return resolve(declared, stated, bounds)
+
+
 class CrsNeeded(InvalidParameter):
     """The file has no CRS and its coordinates do not say which one safely."""
 
@@ -217,8 +235,6 @@ def looks_like(bounds: tuple[float, float, float, float]) -> Look:
 
 
 def _lands_in_city(code: int, centre: tuple[float, float]) -> bool:
-    from importers.extent import city_extent
-
     crs = CRS.from_epsg(code)
     if is_vn2000(crs):
         crs, _shift = bind_vn2000(crs)

@@ -4,7 +4,7 @@ Every refusal says what is wrong with the file and, where it helps, how to fix i
 ``hint``); nothing is written to the database before a file has passed these checks.
 """
 
-from core.errors import InvalidParameter, PayloadTooLarge
+from core.errors import CommonMapError, InvalidParameter, PayloadTooLarge
 
 
 class UnreadableFile(InvalidParameter):
@@ -35,3 +35,10 @@ class ImportRefused(InvalidParameter):
     """The file was read, but cannot be imported as asked (the report says why)."""
 
     code = "import_refused"
+
+
+def file_refusal(
+    cls: type[CommonMapError], message: str, hint: str | None = None, **values: object
+) -> CommonMapError:
+    """``cls`` with ``message`` filled in (``values``), about the uploaded ``file``."""
+    return cls(message.format(**values), parameter="file", hint=hint)

@@ -119,6 +119,15 @@ def parse(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
     return geoms, rejected
 
 
+def total_bounds(geoms: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The bounds of the geometries (None when there are none, or none finite)."""
+    live = geoms[_live(geoms)]
+    if not len(live):
+        return None
+    box = shapely.total_bounds(live)
+    return tuple(float(v) for v in box) if np.isfinite(box).all() else None
+
+
 def _one(raw: bytes | None) -> shapely.Geometry | None:
     try:
         return shapely.from_wkb(raw, on_invalid="ignore") if raw is not None else None

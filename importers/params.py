@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidParameter
 from importers import crs as source_crs
 from importers import encodings
-from layers.models import RESERVED_LAYER_SLUGS
+from layers.models import BoundaryGeneration
+from layers.registry import reserved_slugs
 
 MODES = ("create", "replace", "append", "upsert")
+AREAS = "areas"  # the layer name of the boundary target: areas of a boundary generation
 
 
 @dataclass
@@ -37,7 +39,7 @@ class ImportParams:
     partial: bool = False
     dry_run: bool = False
     generation: str | None = None  # --layer areas: the boundary generation to fill
-    code_field: str = "code"
+    code_field: str = "code"  # --layer areas: the field holding the area's official code
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -57,12 +59,8 @@ class ImportParams:
                 ),
                 parameter="mode",
             )
-        if self.layer == "areas":
-            if not self.generation:
-                raise InvalidParameter(
-                    _("Importing administrative areas needs the boundary generation to fill."),
-                    parameter="generation",
-                )
+        if self.layer == AREAS:
+            _check_generation(self.generation)
         elif slugify(self.layer) != self.layer or not self.layer:
             raise InvalidParameter(
                 _("Layer {layer} is not a slug (lower-case letters, digits, hyphens).").format(
@@ -70,7 +68,7 @@ class ImportParams:
                 ),
                 parameter="layer",
             )
-        elif self.layer in RESERVED_LAYER_SLUGS:
+        elif self.layer in reserved_slugs():
             raise InvalidParameter(
                 _("Layer {layer} is built in; files cannot be imported into it.").format(
                     layer=repr(self.layer)
@@ -99,3 +97,20 @@ class ImportParams:
         """The inverse of ``as_dict``; unknown keys are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in body.items() if k in known})
+
+
+def _check_generation(slug: str | None) -> None:
+    """The boundary generation an areas import fills must be named and exist."""
+    if not slug:
+        raise InvalidParameter(
+            _("Importing administrative areas needs the boundary generation to fill."),
+            parameter="generation",
+        )
+    known = list(BoundaryGeneration.objects.order_by("valid_from").values_list("slug", flat=True))
+    if slug not in known:
+        raise InvalidParameter(
+            _("Unknown boundary generation {slug}; known generations: {known}.").format(
+                slug=repr(slug), known=", ".join(known) or "-"
+            ),
+            parameter="generation",
+        )

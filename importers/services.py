@@ -1,10 +1,11 @@
 """The importer core: a file into a layer, all or nothing (or ``partial``), with a report.
 
-The command, the upload API's jobs and the tests all call ``run_import``. It vets and
-opens the file (``sources``), decides its CRS (``crs``), streams it through GDAL in
-batches (``reader``), makes each geometry storable (``geometry``), stages the rows with
-COPY (``writer``) and, in the same transaction, creates, replaces, appends to or upserts
-the layer. A dry run does all of it and rolls back, so its report is exact.
+The commands (``import_layer``, ``import_boundaries``), the upload API's jobs and the
+tests all call ``run_import``. It vets and opens the file (``sources``), decides its CRS
+(``crs``), streams it through GDAL in batches (``reader``), makes each geometry storable
+(``geometry``), stages the rows with COPY (``writer``) and, in the same transaction,
+creates, replaces, appends to or upserts the layer (or, for ``areas``, the shapes of a
+boundary generation). A dry run does all of it and rolls back, so its report is exact.
 """
 
 import tempfile
@@ -13,19 +14,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from importers import crs, geometry, reader, sources, writer
+from importers import areas, geometry, reader, sources, writer
 from importers.errors import ImportRefused
-from importers.extent import city_extent
-from importers.params import ImportParams
+from importers.opening import open_rows
+from importers.params import AREAS, ImportParams
 from importers.report import ImportReport
 from layers.models import Layer
 
@@ -40,12 +39,13 @@ class _RollBack(Exception):
 
 
 def run_import(params: ImportParams, progress: Progress | None = None) -> ImportReport:
-    """Import ``params.path`` into ``params.layer``; the report says what happened."""
-    params.validate()
-    if params.layer == "areas":
-        from importers.areas import import_areas
+    """Import ``params.path`` into ``params.layer``; the report says what happened.
 
-        return import_areas(params)
+    ``--layer areas`` is the boundary target (``importers.areas``): the same vetting,
+    reading, CRS decision and report, stored as the shapes of a boundary generation.
+    """
+    params.validate()
+    target = areas.import_rows if params.layer == AREAS else _import
     started = time.monotonic()
     report = ImportReport(
         file=params.name,
@@ -61,7 +61,7 @@ def run_import(params: ImportParams, progress: Progress | None = None) -> Import
         try:
             with reader.open_layer(dataset) as (layer_info, stream), transaction.atomic():
                 report.source_layer = layer_info.layer
-                _import(params, dataset, layer_info, stream, report, progress)
+                target(params, dataset, layer_info, stream, report, progress)
                 if params.dry_run or (report.rejected_count and not params.partial):
                     raise _RollBack
                 committing = time.monotonic()
@@ -99,18 +99,9 @@ def _import(
             parameter="layer",
         )
     fields = _field_choices(params, layer, layer_info)
-    first = next(stream, None)
-    if first is None:
-        raise ImportRefused(_("'{name}' has no rows.").format(name=dataset.name))
-    sample, _rejected = geometry.parse(first.wkb.copy())
-    bounds = layer_info.bounds or _bounds(sample)
-    if bounds and params.swap_xy:
-        bounds = (bounds[1], bounds[0], bounds[3], bounds[2])
-    source = crs.resolve(layer_info.crs, params.srs, bounds)
-    report.crs, report.crs_source = source.label, source.how
-    report.notes += source.notes
-    transformer = None if source.is_storage else source.transformer()
-    extent = city_extent()
+    opening = open_rows(params, dataset, layer_info, stream, report)
+    first, sample = opening.first, opening.sample
+    transformer, extent = opening.transformer, opening.extent
     if layer is None:
         layer_type = geometry.layer_type_for(layer_info.geometry_type, sample[:1000])
     else:
@@ -121,7 +112,7 @@ def _import(
     report.fields = schema
     writer.create_staging(columns)
 
-    for batch in _chain(first, stream):
+    for batch in opening.batches(stream):
         report.rows_read += batch.attributes.num_rows
         checked = geometry.check(batch.wkb, layer_type, transformer, params.swap_xy, extent)
         extra = _extra_columns(batch, fields, checked)
@@ -142,12 +133,7 @@ def _import(
                 row, _("key {key} is also on row {first}").format(key=key, first=first_row)
             )
         report.rejected.sort(key=lambda note: note.row)
-    if outside := report.outside_count:
-        report.notes.append(
-            _(
-                "{count} features lie outside the city's extent; check the coordinate system."
-            ).format(count=outside)
-        )
+    report.note_outside()
     report.timings["read_check_stage"] = time.monotonic() - started
     if report.rejected_count and not params.partial:
         return
@@ -194,20 +180,6 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
     changed = report.imported or report.updated or report.deleted
     if params.mode != "create" and changed:  # an import that changed nothing leaves no trace
         Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
-
-
-def _bounds(geoms) -> tuple[float, float, float, float] | None:
-    """The bounds of the first batch's geometries (None when it has none)."""
-    live = geoms[~np.equal(geoms, None)]
-    if not len(live):
-        return None
-    box = shapely.total_bounds(live)
-    return tuple(float(v) for v in box) if np.isfinite(box).all() else None
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def _ogr_types(dataset: reader.Dataset, layer_info: reader.LayerInfo) -> dict[str, str]:

@@ -11,8 +11,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from importers import encodings, reader, references, safety
+from importers import (
+    archives,
+    encoding_detection,
+    encodings,
+    formats,
+    reader,
+    references,
+    xml_guard,
+)
 from importers.errors import FormatMismatch, ImportRefused, UnreadableFile
+from importers.limits import Limits, check_size
 from importers.params import ImportParams
 from importers.reader import Dataset
 
@@ -27,15 +36,15 @@ _SNIFF_BYTES = 1 << 20
 
 def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
     """The dataset inside ``params.path``, ready for ``reader``; raises on any refusal."""
-    limits = safety.Limits.from_settings()
-    safety.check_size(params.path, limits, name=params.name)
-    fmt = safety.check_format(params.path, params.name)
+    limits = Limits.from_settings()
+    check_size(params.path, limits, name=params.name)
+    fmt = formats.check_format(params.path, params.name)
     path, name = params.path, params.name
     if fmt == "zip":
-        files = safety.safe_extract(params.path, workdir / "unpacked", limits, name=params.name)
+        files = archives.safe_extract(params.path, workdir / "unpacked", limits, name=params.name)
         path = _pick(files, params)
         name = f"{params.name}/{path.name}"
-        fmt = safety.check_format(path, path.name)
+        fmt = formats.check_format(path, path.name)
     if fmt not in _FORMAT_NAMES:
         raise FormatMismatch(
             _("'{name}' is not a format the importer reads ({formats}).").format(
@@ -43,7 +52,7 @@ def open_dataset(params: ImportParams, workdir: Path) -> Dataset:
             )
         )
     if fmt == "kml":
-        safety.check_xml(path, name=name)
+        xml_guard.check_xml(path, name=name)
     if fmt == "geojson":
         references.check_geojson(path, name)
     references.check_prj(path, name)
@@ -115,7 +124,7 @@ def _dbf_encoding(dataset: Dataset, params: ImportParams) -> None:
         if named:
             encoding, note = named, _("{encoding} (from the .cpg)").format(encoding=named)
         else:
-            found = encodings.detect(reader.sample_dbf_text(dataset))
+            found = encoding_detection.detect(reader.sample_dbf_text(dataset))
             encoding = found.encoding
             note = _("{encoding} (detected: {reason})").format(
                 encoding=encoding, reason=found.reason
@@ -139,7 +148,7 @@ def _csv_to_utf8(dataset: Dataset, params: ImportParams, workdir: Path) -> None:
             encoding, note = "utf-8", "utf-8"
         except UnicodeDecodeError:
             lines = [line for line in head.splitlines()[:2000] if not line.isascii()]
-            found = encodings.detect(lines)
+            found = encoding_detection.detect(lines)
             encoding = found.encoding
             note = _("{encoding} (detected: {reason})").format(
                 encoding=encoding, reason=found.reason

@@ -18,13 +18,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidParameter, NotFound
+from core.pagination import PageNumberPagination
 from core.parsers import FormParser, MultiPartParser
 from core.schema import errors
-from importers import safety
+from importers import formats
 from importers.errors import FileTooLarge
 from importers.jobs import enqueue
+from importers.limits import Limits, megabytes
 from importers.models import ImportJob, JobStatus
-from importers.params import MODES, ImportParams
+from importers.params import AREAS, MODES, ImportParams
 
 
 class CanImport(permissions.BasePermission):
@@ -95,7 +97,7 @@ def job_json(job: ImportJob, request) -> dict:
         percent = 100.0 if job.status == JobStatus.SUCCEEDED else percent
     links = {}
     committed = bool(job.report and job.report.get("committed"))
-    if committed and layer != "areas":
+    if committed and layer != AREAS:
         links = {
             "geojson": request.build_absolute_uri(f"/api/v1/layers/{layer}/features/"),
             "ogc": request.build_absolute_uri(f"/ogc/collections/{layer}/items"),
@@ -130,6 +132,7 @@ class ImportList(APIView):
 
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         responses={200: ImportJobSchema(many=True), **errors(403, e403=NOT_STAFF)},
@@ -137,8 +140,9 @@ class ImportList(APIView):
         operation_id="imports_list",
     )
     def get(self, request):
-        jobs = _visible_jobs(request.user)[:100]
-        return Response([job_json(job, request) for job in jobs])
+        paginator = self.pagination_class()
+        jobs = paginator.paginate_queryset(_visible_jobs(request.user), request, view=self)
+        return paginator.get_paginated_response([job_json(job, request) for job in jobs])
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
@@ -156,12 +160,12 @@ class ImportList(APIView):
         summary="Upload a file and queue its import",
     )
     def post(self, request):
-        limits = safety.Limits.from_settings()
+        limits = Limits.from_settings()
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > limits.max_file_bytes + (1 << 20):
             raise FileTooLarge(
                 _("The upload is {size} MB; the limit is {limit} MB.").format(
-                    size=safety.megabytes(declared), limit=safety.megabytes(limits.max_file_bytes)
+                    size=megabytes(declared), limit=megabytes(limits.max_file_bytes)
                 ),
                 parameter="file",
                 hint=_("Split the data into several smaller files."),
@@ -187,27 +191,27 @@ class ImportList(APIView):
         return Response(body, status=202, headers={"Location": body["url"]})
 
 
-def _vet_upload(upload, name: str, limits: "safety.Limits") -> None:
+def _vet_upload(upload, name: str, limits: "Limits") -> None:
     """Size and format (by content against the extension) before the job is queued."""
     if upload.size > limits.max_file_bytes:
         raise FileTooLarge(
             _("'{name}' is {size} MB; the limit is {limit} MB.").format(
                 name=name,
-                size=safety.megabytes(upload.size),
-                limit=safety.megabytes(limits.max_file_bytes),
+                size=megabytes(upload.size),
+                limit=megabytes(limits.max_file_bytes),
             ),
             parameter="file",
             hint=_("Split the data into several smaller files."),
         )
     path = getattr(upload, "temporary_file_path", None)
     if path:
-        safety.check_format(Path(path()), name)
+        formats.check_format(Path(path()), name)
         return
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".head") as head:
         for chunk in upload.chunks():
             head.write(chunk)
         head.flush()
-        safety.check_format(Path(head.name), name)
+        formats.check_format(Path(head.name), name)
 
 
 class ImportDetail(APIView):

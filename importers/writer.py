@@ -10,8 +10,7 @@ transaction, so an import is all or nothing.
 import io
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -21,15 +20,13 @@ import shapely
 from django.db import connection
 from psycopg import sql
 
+from core.sql_files import load_sql as _load_sql
 from importers.geometry import Checked
 
 _CSV = pcsv.WriteOptions(include_header=False)
 
 
-@cache
-def load_sql(name: str) -> str:
-    """The text of ``importers/sql/<name>.sql``."""
-    return (resources.files("importers") / "sql" / f"{name}.sql").read_text("utf-8")
+load_sql = partial(_load_sql, "importers")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
+from layers.facilities import assign_wards
 from layers.models import (
     AdministrativeArea,
     BoundaryGeneration,
@@ -12,6 +13,7 @@ from layers.models import (
     Layer,
     WardSuccession,
 )
+from layers.registry import builtin_specs
 
 
 @admin.register(BoundaryGeneration)
@@ -52,7 +54,7 @@ class FacilityCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Facility)
 class FacilityAdmin(GISModelAdmin):
-    """Facilities with a map widget; the ward follows from the location (Facility.save)."""
+    """Facilities with a map widget; the ward follows from the location (``assign_wards``)."""
 
     list_display = ["name", "category", "ward"]
     list_filter = ["category"]
@@ -60,15 +62,41 @@ class FacilityAdmin(GISModelAdmin):
     search_fields = ["name", "name_search"]
     readonly_fields = ["ward", "name_search", "updated_at"]
 
+    def save_model(self, request, obj, form, change):
+        """Save, then put the facility in the ward that holds its point (the one ward rule)."""
+        super().save_model(request, obj, form, change)
+        assign_wards([obj.pk])
+        obj.refresh_from_db(fields=["ward", "updated_at"])
+
 
 @admin.register(Layer)
 class LayerAdmin(admin.ModelAdmin):
-    """Layers imported by GIS staff: description, attribute schema, visibility."""
+    """Layers imported by GIS staff: description, attribute schema, visibility. The list
+    shows the layers declared in code too (the registry), whose slugs a new layer may not
+    take (``Layer.clean``)."""
 
     list_display = ["slug", "title", "geometry_type", "is_public", "is_hidden", "updated_at"]
     list_filter = ["geometry_type", "is_public", "is_hidden"]
     search_fields = ["slug", "title"]
     readonly_fields = ["created_at", "updated_at"]
+    change_list_template = "admin/layers/layer/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """The imported layers, under a table of the registered ones."""
+        registered = [
+            {
+                "slug": spec.slug,
+                "title": spec.title,
+                "geometry_type": spec.geometry_type,
+                "colour": spec.paint.colour,
+                "zooms": f"{spec.minzoom}-{spec.maxzoom}",
+                "public": spec.public,
+                "staff_fields": ", ".join(f.name for f in spec.fields if not f.public),
+            }
+            for spec in builtin_specs()
+        ]
+        context = {**(extra_context or {}), "registered_layers": registered}
+        return super().changelist_view(request, extra_context=context)
 
 
 @admin.register(Feature)

@@ -20,6 +20,7 @@ from layers.models import (
 )
 from layers.names import normalise_name, search_form
 from layers.sql import load_sql
+from layers.wards import in_force
 
 SUBDIVIDE_MAX_VERTICES = 128
 
@@ -163,8 +164,8 @@ def store_areas(
             report.removed.append(area.code)
     if report.changed:
         rebuild_subdivisions(generation)
-        if generation.valid_to is None:
-            assign_wards()  # facilities follow the current generation's new shapes
+        if in_force(generation):
+            assign_wards()  # facilities follow the new shapes of the generation in force
     return report
 
 

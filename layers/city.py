@@ -1,14 +1,18 @@
 """The city the common map is of: its extent and its centre.
 
-The current boundary generation (the one without an end date) draws the city; until one
-is loaded, a fixed box stands in. The importers flag features outside the extent; the map
-style and TileJSON centre on the city and keep their bounds inside it, so that one stray
-feature (a point at 0,0) cannot move the map into the ocean.
+The boundary generation valid today (``layers.wards.valid_on``: one loaded ahead of its
+date does not count yet) draws the city; until one is loaded, a fixed box stands in. The
+importers flag features outside the extent; the map style and TileJSON centre on the
+city and keep their bounds inside it, so that one stray feature (a point at 0,0) cannot
+move the map into the ocean.
 """
+
+from datetime import date
 
 from django.contrib.gis.db.models import Extent
 
 from layers.models import AdministrativeArea, AreaLevel
+from layers.wards import generations_valid_on
 
 # Used only while no boundary generation is loaded: Ho Chi Minh City since July 2025
 # (Bình Dương and Bà Rịa - Vũng Tàu included, Côn Đảo in the south).
@@ -17,23 +21,23 @@ _FALLBACK = (106.3, 8.5, 107.7, 11.6)
 _FALLBACK_CENTRE = (106.6981, 10.7725)
 
 
-def _current():
-    return AdministrativeArea.objects.filter(generation__valid_to__isnull=True)
+def _current(on: date | None = None):
+    return AdministrativeArea.objects.filter(generation__in=generations_valid_on(on))
 
 
-def city_extent() -> tuple[float, float, float, float]:
-    """(west, south, east, north) of the current generation's areas, in degrees."""
-    box = _current().aggregate(box=Extent("geom"))["box"]
+def city_extent(on: date | None = None) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the areas valid on ``on`` (today), in degrees."""
+    box = _current(on).aggregate(box=Extent("geom"))["box"]
     return tuple(box) if box else _FALLBACK
 
 
-def city_centre() -> tuple[float, float]:
-    """(lon, lat) of the city: the label point of the current generation's top area.
+def city_centre(on: date | None = None) -> tuple[float, float]:
+    """(lon, lat) of the city: the label point of the top area valid on ``on`` (today).
 
     Not the middle of the extent: Côn Đảo, far out at sea, pulls that into the water.
     """
     city = (
-        _current()
+        _current(on)
         .filter(level=AreaLevel.PROVINCE, label_point__isnull=False)
         .order_by("code")
         .values_list("label_point", flat=True)

@@ -1,49 +1,31 @@
-"""Facilities and their wards: which ward of the current boundary generation holds a point.
+"""Facilities and their wards: each facility is put in the ward that holds its point.
 
-A facility's ward is derived from its location, never typed in: the rule is the point
-lookup's (the ward whose polygon covers the point; on a shared border the lower code;
-outside every ward none), applied to the generation that is valid now (``valid_to`` empty).
+A facility's ward is derived from its location, never typed in, by the one point-to-ward
+rule (``layers.wards``): the generation valid on the day (today unless told), on a shared
+border the lower code, outside every ward none. Saving a facility does not run it: the
+callers that place facilities (the admin, the demo loader, a boundary load) call
+``assign_wards`` explicitly.
 """
 
 from collections.abc import Iterable
+from datetime import date
 
-from django.contrib.gis.geos import Point
 from django.db import connection
+from django.utils import timezone
 
-from layers.models import LEVEL_RANK, AdministrativeArea, AreaLevel
-from layers.sql import load_sql
+from layers.wards import WARD_RANK, with_ward_rule
 
 
-def assign_wards(facility_ids: Iterable[int] | None = None) -> int:
-    """Set the ward of the given facilities (all when None); returns how many rows changed.
+def assign_wards(facility_ids: Iterable[int] | None = None, on: date | None = None) -> int:
+    """Set the ward of the given facilities (all when None) as of ``on`` (today).
 
-    One UPDATE (``sql/assign_facility_wards.sql``) that writes only the rows whose ward
-    changes, so running it again changes nothing.
+    One UPDATE (``sql/assign_facility_wards.sql`` over the ward rule) that writes only
+    the rows whose ward changes, so running it again changes nothing; returns how many.
     """
     ids = None if facility_ids is None else list(facility_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            load_sql("assign_facility_wards"),
-            {"facility_ids": ids, "ward_rank": LEVEL_RANK[AreaLevel.WARD]},
+            with_ward_rule("assign_facility_wards"),
+            {"facility_ids": ids, "day": on or timezone.localdate(), "ward_rank": WARD_RANK},
         )
         return cursor.rowcount
-
-
-def ward_for_point(point: Point) -> AdministrativeArea | None:
-    """The current generation's ward covering ``point`` (lon/lat when it has no SRID).
-
-    The same rule as ``assign_wards``: on a shared border the lower code, outside every
-    ward None.
-    """
-    if point.srid is None:
-        point = Point(point.x, point.y, srid=4326)
-    return (
-        AdministrativeArea.objects.filter(
-            generation__valid_to__isnull=True,
-            level=AreaLevel.WARD,
-            pieces__level_rank=LEVEL_RANK[AreaLevel.WARD],
-            pieces__geom__covers=point,
-        )
-        .order_by("code")
-        .first()
-    )

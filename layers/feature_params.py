@@ -3,7 +3,9 @@
 Both APIs share the parameters that mean the same thing (bbox, property filters, q,
 near/nearest, fields, datetime); each adds its own paging and sorting names. A parameter
 that is not understood is an error naming the ones that are: a misspelt filter must not
-silently return the whole layer.
+silently return the whole layer. The GeoJSON API's parameters are declared once, in
+``FeatureParams``, which parses them (with ``parse_query``) and documents them in its
+OpenAPI schema; the OGC API's are documented in OGC's own form (``layers.ogc``).
 """
 
 import math
@@ -12,17 +14,20 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from core.errors import InvalidParameter
+from core.schema import DeclaredParameter
 from layers.crs import parse_crs
 from layers.features import MAX_NEAREST, MAX_RADIUS_M, FeatureQuery, Near
 from layers.lookup import resolve_point
 from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
 from layers.spec import Field, LayerSpec
 
-GEOJSON_API_PARAMS = frozenset(
-    {"bbox", "q", "near", "radius", "nearest", "k", "fields", "ordering", "datetime", "ward_of"}
-)
+# "Four comma-separated values" and "two": the parsers count the parts first; each must then
+# be a number in range (and a box's minimum at most its maximum), which a pattern cannot say.
+FOUR_VALUES = r"^[^,]+(,[^,]+){3}$"
+TWO_VALUES = r"^[^,]+,[^,]+$"
 OGC_PARAMS = frozenset(
     {
         "bbox",
@@ -306,3 +311,81 @@ def _bbox_in(raw: str, crs) -> tuple[float, float, float, float]:
                 parameter="bbox",
             )
     return tuple(values)
+
+
+def fields_parameter() -> DeclaredParameter:
+    """``fields``: which properties to return (the list and one feature take it)."""
+    return DeclaredParameter(
+        {"type": "string"}, "Comma-separated properties to return (empty: none)."
+    )
+
+
+class LayerQueryParams(serializers.Serializer):
+    """Parameters of a layer's features, for the GeoJSON API: the layer and user come in
+    the context (``spec``, ``user``). Validated, they are one ``query`` (a ``FeatureQuery``),
+    parsed by ``parse_query`` with every rule that spans several parameters or depends on
+    the layer (the property filters)."""
+
+    def validate(self, attrs: dict) -> dict:
+        """``{"query": FeatureQuery}`` from all the request's parameters; InvalidParameter
+        naming the one at fault."""
+        spec, user = self.context["spec"], self.context["user"]
+        return {"query": parse_query(spec, self.initial_data, user, ogc=False)}
+
+
+class FeatureParams(LayerQueryParams):
+    """The parameters of a list or export of features, besides property filters and paging."""
+
+    bbox = DeclaredParameter(
+        {"type": "string", "pattern": FOUR_VALUES}, "minLon,minLat,maxLon,maxLat.", blank=False
+    )
+    q = DeclaredParameter({"type": "string"}, "Name contains this; diacritics optional.")
+    near = DeclaredParameter(
+        {"type": "string", "pattern": TWO_VALUES},
+        "lon,lat: features within 'radius' metres (which it needs).",
+        blank=False,
+    )
+    radius = DeclaredParameter(
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": MAX_RADIUS_M},
+        f"Metres, with 'near' only (at most {MAX_RADIUS_M:g}).",
+    )
+    nearest = DeclaredParameter(
+        {"type": "string", "pattern": TWO_VALUES},
+        "lon,lat: the 'k' nearest features, nearest first.",
+        blank=False,
+    )
+    k = DeclaredParameter(
+        {"type": "integer", "minimum": 1, "maximum": MAX_NEAREST},
+        "How many nearest features (default 10), with 'nearest' only.",
+    )
+    fields = fields_parameter()
+    ordering = DeclaredParameter({"type": "string"}, "Properties to sort by; -name descending.")
+    datetime = DeclaredParameter(
+        {"type": "string", "minLength": 1},
+        "Instant, date or interval start/end ('..' open); layers with time only.",
+        blank=False,
+    )
+    ward_of = DeclaredParameter(
+        {"type": "string"}, "lon,lat: features of the ward containing the point."
+    )
+
+
+class FeatureDetailParams(LayerQueryParams):
+    """The parameter of one feature: which properties to return; no filter applies."""
+
+    fields = fields_parameter()
+
+    def validate(self, attrs: dict) -> dict:
+        """As for a list, after refusing every parameter but ``fields``."""
+        unknown = sorted(set(self.initial_data) - {"fields", "format", "lang"})
+        if unknown:
+            raise InvalidParameter(
+                _("Unknown parameter {name}; a feature takes only 'fields'.").format(
+                    name=repr(unknown[0])
+                ),
+                parameter=unknown[0],
+            )
+        return super().validate(attrs)
+
+
+GEOJSON_API_PARAMS = frozenset(FeatureParams().fields)

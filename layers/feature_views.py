@@ -1,25 +1,23 @@
 """The GeoJSON API over the layer registry: /api/v1/layers/…
 
-Pages are at most ``FEATURES_PAGE_SIZE_MAX`` features; ``export/`` streams a whole
-(filtered) layer, made by PostGIS and written out in batches.
+Pages come from the REST API's one paginator (``core.pagination``: ``page``, ``page_size``
+up to ``PAGE_SIZE_MAX``); ``export/`` streams a whole (filtered) layer, made by PostGIS and
+written out in batches.
 """
 
 import json
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from core.errors import InvalidParameter, NotFound
-from core.schema import query
+from core.pagination import PageNumberPagination, PageQuery, parse_page
+from core.schema import query, read_query
 from layers import api_schema, features
-from layers.feature_params import parse_query
-from layers.params import parse_page_numbers
+from layers.feature_params import FeatureDetailParams, FeatureParams
 from layers.registry import get_layer, layers_for
 from layers.spec import LayerSpec
 
@@ -35,12 +33,6 @@ class GeoJsonRenderer(JSONRenderer):
 
 RENDERERS = [JSONRenderer, GeoJsonRenderer]
 
-PAGE_PARAMS = [
-    api_schema.PAGE,
-    api_schema.page_size(
-        settings.COMMONMAP["FEATURES_PAGE_SIZE"], settings.COMMONMAP["FEATURES_PAGE_SIZE_MAX"]
-    ),
-]
 # DRF's format override: geojson or json (the same body; an empty value counts as absent).
 FORMAT_PARAM = query("format", {"type": "string", "enum": ["geojson", "json"]})
 
@@ -102,20 +94,6 @@ class LayerDetail(APIView):
         return Response(_layer_json(spec, request, request.user, True))
 
 
-def _page_numbers(params) -> tuple[int, int]:
-    return parse_page_numbers(
-        params,
-        settings.COMMONMAP["FEATURES_PAGE_SIZE"],
-        settings.COMMONMAP["FEATURES_PAGE_SIZE_MAX"],
-    )
-
-
-def _page_url(request, page: int) -> str:
-    params = request.query_params.copy()
-    params["page"] = str(page)
-    return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), True)
-
-
 class FeatureList(APIView):
     """A page of a layer's features as a GeoJSON FeatureCollection."""
 
@@ -124,43 +102,42 @@ class FeatureList(APIView):
     @extend_schema(
         operation_id="layer_features_list",
         description=api_schema.FEATURE_FILTERS_NOTE,
-        parameters=[*api_schema.FEATURE_PARAMS, *PAGE_PARAMS, FORMAT_PARAM],
+        parameters=[FeatureParams, PageQuery, FORMAT_PARAM],
         responses=api_schema.FEATURE_LIST_RESPONSES,
     )
     def get(self, request, slug: str):
         """Filtered, sorted, paginated; ``count`` is the total number matched."""
         spec = get_layer(slug, request.user)
-        query = parse_query(spec, request.query_params, request.user, ogc=False)
-        page, page_size = _page_numbers(request.query_params)
-        query.limit, query.offset = page_size, (page - 1) * page_size
+        query = _query(FeatureParams, spec, request)
+        parse_page(request.query_params)  # a bad page is refused before the count
         matched = features.count(spec, query)
-        last = max(1, -(-matched // page_size))
-        if page > last:
-            raise NotFound(
-                _("Page {page} is past the last page, {last}.").format(page=page, last=last),
-                parameter="page",
-            )
+        page = PageNumberPagination().page_for(request, matched)
+        query.limit, query.offset = page.size, page.offset
         sql, params = features.feature_sql(spec, query)
         rows = features.fetch_all(sql, params)
-        next_url = _page_url(request, page + 1) if page < last else None
-        previous_url = _page_url(request, page - 1) if page > 1 else None
-        links = [{"rel": "self", "type": GEOJSON, "href": _page_url(request, page)}]
-        if next_url:
-            links.append({"rel": "next", "type": GEOJSON, "href": next_url})
-        if previous_url:
-            links.append({"rel": "prev", "type": GEOJSON, "href": previous_url})
+        here = replace_query_param(request.build_absolute_uri(), "page", page.number)
+        links = [{"rel": "self", "type": GEOJSON, "href": here}]
+        if page.next:
+            links.append({"rel": "next", "type": GEOJSON, "href": page.next})
+        if page.previous:
+            links.append({"rel": "prev", "type": GEOJSON, "href": page.previous})
         head = {
             "type": "FeatureCollection",
             "layer": spec.slug,
-            "count": matched,
-            "page": page,
-            "page_size": page_size,
-            "next": next_url,
-            "previous": previous_url,
+            "count": page.count,
+            "page": page.number,
+            "page_size": page.size,
+            "next": page.next,
+            "previous": page.previous,
             "links": links,
         }
         body = _json(head)[:-1] + ',"features":[' + ",".join(rows) + "]}"
         return HttpResponse(body, content_type=GEOJSON)
+
+
+def _query(params: type, spec: LayerSpec, request) -> features.FeatureQuery:
+    """The request's parameters, parsed by the serializer that documents them."""
+    return read_query(params, request.query_params, spec=spec, user=request.user)["query"]
 
 
 def _json(value) -> str:
@@ -175,13 +152,13 @@ class FeatureExport(APIView):
     @extend_schema(
         operation_id="layer_features_export",
         description=api_schema.FEATURE_FILTERS_NOTE,
-        parameters=[*api_schema.FEATURE_PARAMS, FORMAT_PARAM],
+        parameters=[FeatureParams, FORMAT_PARAM],
         responses=api_schema.FEATURE_EXPORT_RESPONSES,
     )
     def get(self, request, slug: str):
         """Every matching feature, no pagination, constant memory on the server."""
         spec = get_layer(slug, request.user)
-        query = parse_query(spec, request.query_params, request.user, ogc=False)
+        query = _query(FeatureParams, spec, request)
         sql, params = features.feature_sql(spec, query)
         head = _json({"type": "FeatureCollection", "layer": spec.slug})[:-1]
         body = features.stream(sql, params, head + ',"features":[', "]}", spec.slug)
@@ -203,20 +180,12 @@ class FeatureDetail(APIView):
 
     @extend_schema(
         operation_id="layer_features_retrieve",
-        parameters=[*api_schema.FEATURE_DETAIL_PARAMS, FORMAT_PARAM],
+        parameters=[FeatureDetailParams, FORMAT_PARAM],
         responses=api_schema.FEATURE_DETAIL_RESPONSES,
     )
     def get(self, request, slug: str, feature_id: str):
         """404 for an unknown layer or feature."""
         spec = get_layer(slug, request.user)
-        unknown = set(request.query_params) - {"fields", "format", "lang"}
-        if unknown:
-            raise InvalidParameter(
-                _("Unknown parameter {name}; a feature takes only 'fields'.").format(
-                    name=repr(sorted(unknown)[0])
-                ),
-                parameter=sorted(unknown)[0],
-            )
-        query = parse_query(spec, request.query_params, request.user, ogc=False)
+        query = _query(FeatureDetailParams, spec, request)
         text = features.one_feature(spec, feature_id, query)
         return HttpResponse(text, content_type=GEOJSON)

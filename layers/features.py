@@ -5,6 +5,12 @@ turns it into one SELECT whose rows are finished GeoJSON Feature texts
 (``ST_AsGeoJSON`` + ``json_build_object``), read through a server-side cursor in batches
 and written out as they come: memory stays flat however many features there are, and
 no feature passes through a Python object.
+
+Statements are skeletons in ``layers/sql/`` filled with ``psycopg.sql``: the layer's own
+SQL (trusted declarations, ``LayerSpec``) as SQL, every value (the request's, the spec's
+``params``, an imported layer's property names) as a literal. They are composed whole and
+run without parameters: a property name from an imported file may hold ``%``, which the
+driver would otherwise read as a placeholder.
 """
 
 import logging
@@ -12,14 +18,17 @@ import math
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from core.errors import InvalidParameter, NotFound
 from layers.crs import SUPPORTED, OutputCrs
 from layers.names import search_form
-from layers.spec import Field, LayerSpec, sql_literal
+from layers.spec import Field, LayerSpec
+from layers.sql import load_sql
 from layers.writable import writable_sql
 
 logger = logging.getLogger(__name__)
@@ -28,6 +37,10 @@ BATCH_ROWS = 2000
 METRES_PER_DEGREE = 111_320.0
 MAX_RADIUS_M = 50_000.0
 MAX_NEAREST = 1000
+
+# What stream and fetch_all run: feature_sql's composed statement (parameters None), or
+# any SQL text with its parameters.
+Statement = str | sql.Composable
 
 
 @dataclass(frozen=True)
@@ -67,200 +80,209 @@ def _degrees_for(metres: float, lat: float) -> float:
     return metres / (METRES_PER_DEGREE * math.cos(math.radians(widest_lat))) * 1.01 + 1e-6
 
 
-def _where(spec: LayerSpec, query: FeatureQuery) -> tuple[list[str], dict]:
-    clauses = [f"({spec.where_sql})", f"{spec.geom_sql} IS NOT NULL"]
-    params = dict(spec.params)
-    if query.bbox is not None:
-        params.update(
-            {"bx0": query.bbox[0], "by0": query.bbox[1], "bx1": query.bbox[2], "by1": query.bbox[3]}
+def _file(file: str, **parts: sql.Composable) -> sql.Composed:
+    """The skeleton ``layers/sql/<file>.sql`` filled with ``parts``."""
+    return sql.SQL(load_sql(file)).format(**parts)
+
+
+def _point(near: Near) -> sql.Composed:
+    """The query point of ``near``/``nearest``."""
+    return sql.SQL("ST_SetSRID(ST_MakePoint({}, {}), 4326)").format(
+        sql.Literal(near.lon), sql.Literal(near.lat)
+    )
+
+
+def _envelope(query: FeatureQuery) -> sql.Composed:
+    """The ``bbox`` as a WGS 84 polygon."""
+    x0, y0, x1, y1 = (sql.Literal(v) for v in query.bbox)
+    if query.bbox_srid == 4326:
+        return sql.SQL("ST_MakeEnvelope({}, {}, {}, {}, 4326)").format(x0, y0, x1, y1)
+    # Densified first, so that the box's edges stay where they were after projecting.
+    return sql.SQL(
+        "ST_Transform(ST_Segmentize(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, {srid}), "
+        "greatest({x1} - {x0}, {y1} - {y0}) / 32.0 + 1e-9), 4326)"
+    ).format(x0=x0, y0=y0, x1=x1, y1=y1, srid=sql.Literal(int(query.bbox_srid)))
+
+
+def _time_clauses(spec: LayerSpec, query: FeatureQuery) -> list[sql.Composable]:
+    if spec.time_sql is None:
+        raise InvalidParameter(
+            _("Layer {slug} has no time: 'datetime' is not available.").format(slug=spec.slug),
+            parameter="datetime",
         )
-        envelope = "ST_MakeEnvelope(%(bx0)s, %(by0)s, %(bx1)s, %(by1)s, 4326)"
-        if query.bbox_srid != 4326:
-            # Densified first, so that the box's edges stay where they were after projecting.
-            envelope = (
-                "ST_Transform(ST_Segmentize(ST_MakeEnvelope(%(bx0)s, %(by0)s, %(bx1)s, %(by1)s, "
-                f"{int(query.bbox_srid)}), greatest(%(bx1)s - %(bx0)s, %(by1)s - %(by0)s) / 32.0 "
-                "+ 1e-9), 4326)"
-            )
-        clauses.append(f"ST_Intersects({spec.geom_sql}, {envelope})")
-    for i, (prop, raw) in enumerate(query.filters):
-        condition, values = prop.condition(raw)
-        for j, value in enumerate(values):
-            name = f"f{i}_{j}"
-            condition = condition.replace("%s", f"%({name})s", 1)
-            params[name] = value
-        clauses.append(condition)
-    if query.feature_id is not None:
-        params["_fid"] = query.feature_id
-        clauses.append(f"{spec.id_sql} = %(_fid)s")
-    if query.q:
-        if spec.search_sql is None:
-            raise InvalidParameter(
-                _("Layer {slug} has no name to search: 'q' is not available.").format(
-                    slug=spec.slug
-                ),
-                parameter="q",
-            )
-        term = search_form(query.q)
-        for special in ("\\", "%", "_"):  # LIKE wildcards in the term are plain text
-            term = term.replace(special, "\\" + special)
-        params["q"] = f"%{term}%"
-        clauses.append(f"{spec.search_sql} LIKE %(q)s")
-    if query.datetime_given:
-        if spec.time_sql is None:
-            raise InvalidParameter(
-                _("Layer {slug} has no time: 'datetime' is not available.").format(slug=spec.slug),
-                parameter="datetime",
-            )
-        if query.datetime_from is not None:
-            params["t0"] = query.datetime_from
-            clauses.append(f"{spec.time_sql} >= %(t0)s::timestamptz")
-        if query.datetime_to is not None:
-            params["t1"] = query.datetime_to
-            clauses.append(f"{spec.time_sql} <= %(t1)s::timestamptz")
-    if query.near is not None:
-        near = query.near
-        params.update({"nlon": near.lon, "nlat": near.lat})
-        if near.radius_m is not None:
-            params["nr"] = near.radius_m
-            params["nrdeg"] = _degrees_for(near.radius_m, near.lat)
-            clauses.append(
-                f"{spec.geom_sql} && ST_Expand(ST_SetSRID(ST_MakePoint(%(nlon)s, %(nlat)s), "
-                "4326), %(nrdeg)s)"
-            )
-            clauses.append(
-                f"ST_DWithin({spec.geom_sql}::geography, "
-                "ST_SetSRID(ST_MakePoint(%(nlon)s, %(nlat)s), 4326)::geography, %(nr)s)"
-            )
-    return clauses, params
-
-
-_POINT = "ST_SetSRID(ST_MakePoint(%(nlon)s, %(nlat)s), 4326)"
-
-
-def _distance(spec: LayerSpec) -> str:
-    """Metres on the WGS 84 spheroid from the query point."""
-    return f"ST_Distance({spec.geom_sql}::geography, {_POINT}::geography)"
-
-
-def _properties(spec: LayerSpec, query: FeatureQuery, with_distance: bool) -> str:
-    pairs = [f"{sql_literal(f.name)}, {f.expression}" for f in query.fields]
-    if with_distance:
-        pairs.append(f"'distance_m', round({_distance(spec)}::numeric, 2)")
-    if not pairs:
-        return "'{}'::json"
-    # json_build_object takes at most 100 arguments: join chunks of 50 pairs as jsonb.
-    chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)]
-    if len(chunks) == 1:
-        return f"json_build_object({', '.join(chunks[0])})"
-    return " || ".join(f"jsonb_build_object({', '.join(chunk)})" for chunk in chunks)
-
-
-def _geometry(spec: LayerSpec, crs: OutputCrs) -> str:
-    # Whatever a row holds, GeoJSON of it or null: never an error that ends the output.
-    geom = writable_sql(spec.geom_sql)
-    if crs.srid != 4326:
-        geom = f"ST_Transform({geom}, {int(crs.srid)})"
-    if crs.lat_first:
-        geom = f"ST_FlipCoordinates({geom})"
-    # Option 0: no "crs" member (RFC 7946), no bbox.
-    return f"ST_AsGeoJSON({geom}, {int(crs.decimals)}, 0)"
-
-
-def _order(spec: LayerSpec, query: FeatureQuery, distance: bool) -> str:
-    terms = []
-    if distance:
-        terms.append("_distance")
-    for prop, descending in query.sort:
-        terms.append(f"{prop.expression} {'DESC' if descending else 'ASC'} NULLS LAST")
-    terms.append(spec.id_sql)
-    return ", ".join(terms)
-
-
-def feature_sql(spec: LayerSpec, query: FeatureQuery) -> tuple[str, dict]:
-    """One SELECT whose single text column is one GeoJSON Feature per row."""
-    clauses, params = _where(spec, query)
-    near = query.near
-    distance = near is not None
-    inner_select = [
-        f"{spec.id_sql} AS _id",
-        f"{_geometry(spec, query.crs)} AS _geometry",
-        f"{_properties(spec, query, distance)} AS _properties",
+    time = spec.clause(spec.time_sql)
+    bounds = [(">=", query.datetime_from), ("<=", query.datetime_to)]
+    return [
+        sql.SQL("{} {} {}::timestamptz").format(time, sql.SQL(op), sql.Literal(value))
+        for op, value in bounds
+        if value is not None
     ]
-    order = _order(spec, query, distance)
-    if distance:
-        inner_select.append(f"{_distance(spec)} AS _distance")
-    with_sql = ""
-    if near is not None and near.k is not None:
-        # Exact k nearest in metres: the k nearest by the index (in degrees) bound the
-        # search radius; every feature within it is then measured on the spheroid.
-        params["nk"] = near.k
-        with_sql = (
-            f"WITH _bound AS (SELECT max(ST_Distance(_k._g::geography, {_POINT}::geography)) "
-            f"AS d FROM (SELECT {spec.geom_sql} AS _g FROM {spec.from_sql} "
-            f"WHERE {' AND '.join(clauses)} ORDER BY {spec.geom_sql} <-> {_POINT} "
-            "LIMIT %(nk)s) AS _k) "
+
+
+def _search_clause(spec: LayerSpec, q: str) -> sql.Composable:
+    if spec.search_sql is None:
+        raise InvalidParameter(
+            _("Layer {slug} has no name to search: 'q' is not available.").format(slug=spec.slug),
+            parameter="q",
         )
-        # 1 mm more: ST_DWithin and ST_Distance round differently at the very edge.
-        bound = "((SELECT d FROM _bound) + 0.001)"
-        clauses = [
-            *clauses,
-            f"{spec.geom_sql} && ST_Expand({_POINT}, {bound} / ({METRES_PER_DEGREE} * "
-            f"cos(radians(least(89.0, abs(%(nlat)s) + {bound} / {METRES_PER_DEGREE})))) "
-            "* 1.01 + 1e-6)",
-            f"ST_DWithin({spec.geom_sql}::geography, {_POINT}::geography, {bound})",
-        ]
+    term = search_form(q)
+    for special in ("\\", "%", "_"):  # LIKE wildcards in the term are plain text
+        term = term.replace(special, "\\" + special)
+    return sql.SQL("{} LIKE {}").format(spec.clause(spec.search_sql), sql.Literal(f"%{term}%"))
+
+
+def _where(spec: LayerSpec, query: FeatureQuery) -> list[sql.Composable]:
+    """The conditions a feature meets: the layer's own, then the request's."""
+    geom = spec.geometry()
+    clauses = [spec.where_clause(), sql.SQL("{} IS NOT NULL").format(geom)]
+    if query.bbox is not None:
+        clauses.append(sql.SQL("ST_Intersects({}, {})").format(geom, _envelope(query)))
+    clauses += [prop.condition(raw) for prop, raw in query.filters]
+    if query.feature_id is not None:
+        clauses.append(sql.SQL("{} = {}").format(spec.identifier(), sql.Literal(query.feature_id)))
+    if query.q:
+        clauses.append(_search_clause(spec, query.q))
+    if query.datetime_given:
+        clauses += _time_clauses(spec, query)
+    near = query.near
+    if near is not None and near.radius_m is not None:
+        point = _point(near)
+        degrees = sql.Literal(_degrees_for(near.radius_m, near.lat))
+        clauses.append(sql.SQL("{} && ST_Expand({}, {})").format(geom, point, degrees))
+        clauses.append(
+            sql.SQL("ST_DWithin({}::geography, {}::geography, {})").format(
+                geom, point, sql.Literal(near.radius_m)
+            )
+        )
+    return clauses
+
+
+def _distance(spec: LayerSpec, near: Near) -> sql.Composed:
+    """Metres on the WGS 84 spheroid from the query point."""
+    return sql.SQL("ST_Distance({}::geography, {}::geography)").format(
+        spec.geometry(), _point(near)
+    )
+
+
+def _properties(spec: LayerSpec, query: FeatureQuery) -> sql.Composable:
+    pairs = [sql.SQL("{}, {}").format(sql.Literal(f.name), f.expression()) for f in query.fields]
+    if query.near is not None:
+        pairs.append(
+            sql.SQL("'distance_m', round({}::numeric, 2)").format(_distance(spec, query.near))
+        )
+    if not pairs:
+        return sql.SQL("'{}'::json")
+    # json_build_object takes at most 100 arguments: join chunks of 50 pairs as jsonb.
+    chunks = [sql.SQL(", ").join(pairs[i : i + 50]) for i in range(0, len(pairs), 50)]
+    if len(chunks) == 1:
+        return sql.SQL("json_build_object({})").format(chunks[0])
+    return sql.SQL(" || ").join(sql.SQL("jsonb_build_object({})").format(c) for c in chunks)
+
+
+def _geometry(spec: LayerSpec, crs: OutputCrs) -> sql.Composed:
+    # Whatever a row holds, GeoJSON of it or null: never an error that ends the output.
+    geom = writable_sql(spec.geometry())
+    if crs.srid != 4326:
+        geom = sql.SQL("ST_Transform({}, {})").format(geom, sql.Literal(int(crs.srid)))
+    if crs.lat_first:
+        geom = sql.SQL("ST_FlipCoordinates({})").format(geom)
+    # Option 0: no "crs" member (RFC 7946), no bbox.
+    return sql.SQL("ST_AsGeoJSON({}, {}, 0)").format(geom, sql.Literal(int(crs.decimals)))
+
+
+def _order(spec: LayerSpec, query: FeatureQuery) -> sql.Composed:
+    terms: list[sql.Composable] = []
+    if query.near is not None:
+        terms.append(sql.SQL("_distance"))
+    for prop, descending in query.sort:
+        direction = sql.SQL("DESC" if descending else "ASC")
+        terms.append(sql.SQL("{} {} NULLS LAST").format(prop.expression(), direction))
+    terms.append(spec.identifier())
+    return sql.SQL(", ").join(terms)
+
+
+def _nearest(
+    spec: LayerSpec, near: Near, clauses: list[sql.Composable]
+) -> tuple[sql.Composed, list[sql.Composable]]:
+    """Exact k nearest in metres: the k nearest by the index (in degrees) bound the search
+    radius (a WITH clause); every feature within it is then measured on the spheroid."""
+    geom, point = spec.geometry(), _point(near)
+    bound = _file(
+        "features_nearest_bound",
+        point=point,
+        geom=geom,
+        source=spec.from_clause(),
+        where=sql.SQL(" AND ").join(clauses),
+        k=sql.Literal(near.k),
+    )
+    # 1 mm more: ST_DWithin and ST_Distance round differently at the very edge.
+    within = sql.SQL("((SELECT d FROM _bound) + 0.001)")
+    metres = sql.Literal(METRES_PER_DEGREE)
+    return bound, [
+        *clauses,
+        sql.SQL(
+            "{geom} && ST_Expand({point}, {within} / ({metres} * "
+            "cos(radians(least(89.0, abs({lat}) + {within} / {metres})))) * 1.01 + 1e-6)"
+        ).format(geom=geom, point=point, within=within, metres=metres, lat=sql.Literal(near.lat)),
+        sql.SQL("ST_DWithin({}::geography, {}::geography, {})").format(geom, point, within),
+    ]
+
+
+def feature_sql(spec: LayerSpec, query: FeatureQuery) -> tuple[sql.Composed, None]:
+    """One SELECT whose single text column is one GeoJSON Feature per row, and its
+    parameters: none, the statement is composed whole (run it with ``params=None``)."""
+    clauses = _where(spec, query)
+    near = query.near
+    columns = [
+        sql.SQL("{} AS _id").format(spec.identifier()),
+        sql.SQL("{} AS _geometry").format(_geometry(spec, query.crs)),
+        sql.SQL("{} AS _properties").format(_properties(spec, query)),
+    ]
+    if near is not None:
+        columns.append(sql.SQL("{} AS _distance").format(_distance(spec, near)))
+    bound: sql.Composable = sql.SQL("")
     limit = query.limit
     if near is not None and near.k is not None:
+        bound, clauses = _nearest(spec, near, clauses)
         limit = near.k if limit is None else min(limit, max(near.k - query.offset, 0))
-    where = " AND ".join(clauses)
-    page = ""
+    page: sql.Composable = sql.SQL("")
     if limit is not None:
-        params["_limit"] = limit
-        page += " LIMIT %(_limit)s"
+        page += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     if query.offset:
-        params["_offset"] = query.offset
-        page += " OFFSET %(_offset)s"
-    if page and not distance:
-        # Pick the page's rows first, by their keys only, then build GeoJSON for those
-        # alone: a page deep into a big layer must not format every row it skips.
-        sql = (
-            f"SELECT {', '.join(inner_select)} FROM {spec.from_sql} WHERE t.id IN "
-            f"(SELECT t.id FROM {spec.from_sql} WHERE {where} ORDER BY {order}{page}) "
-            f"ORDER BY {order}"
-        )
+        page += sql.SQL(" OFFSET {}").format(sql.Literal(query.offset))
+    parts = {
+        "columns": sql.SQL(", ").join(columns),
+        "source": spec.from_clause(),
+        "where": sql.SQL(" AND ").join(clauses),
+        "order": _order(spec, query),
+        "page": page,
+    }
+    if (limit is not None or query.offset) and near is None:
+        rows = _file("features_page", **parts)
     else:
-        sql = (
-            f"{with_sql}SELECT {', '.join(inner_select)} FROM {spec.from_sql} "
-            f"WHERE {where} ORDER BY {order}{page}"
-        )
-    text = (
-        'SELECT \'{"type":"Feature","id":\' || to_json(s._id)::text '
-        "|| ',\"geometry\":' || coalesce(s._geometry, 'null') "
-        "|| ',\"properties\":' || s._properties::text || '}' "
-        f"FROM ({sql}) AS s"
-    )
-    return text, params
+        rows = _file("features_select", bound=bound, **parts)
+    return _file("feature_text", rows=rows), None
 
 
-def count_sql(spec: LayerSpec, query: FeatureQuery) -> tuple[str, dict]:
+def count_sql(spec: LayerSpec, query: FeatureQuery) -> sql.Composed:
     """How many features match (before limit/offset)."""
-    clauses, params = _where(spec, query)
-    return f"SELECT count(*) FROM {spec.from_sql} WHERE {' AND '.join(clauses)}", params
+    where = sql.SQL(" AND ").join(_where(spec, query))
+    return _file("features_count", source=spec.from_clause(), where=where)
 
 
 def count(spec: LayerSpec, query: FeatureQuery) -> int:
     """numberMatched: all matching features (at most k for ``nearest``)."""
-    sql, params = count_sql(spec, query)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(count_sql(spec, query))
         matched = cursor.fetchone()[0]
     if query.near is not None and query.near.k is not None:
         return min(matched, query.near.k)
     return matched
 
 
-def stream(sql: str, params: dict, prefix: str, suffix: str, label: str = "") -> Iterator[bytes]:
+def stream(
+    sql: Statement, params: dict | None, prefix: str, suffix: str, label: str = ""
+) -> Iterator[bytes]:
     """``prefix``, the features separated by commas, ``suffix``: in batches, constant
     memory. A server-side cursor inside a transaction (no WITH HOLD copy of the result).
 
@@ -301,7 +323,7 @@ def gzip_stream(chunks: Iterator[bytes], level: int = 1) -> Iterator[bytes]:
     yield compressor.flush()
 
 
-def fetch_all(sql: str, params: dict) -> list[str]:
+def fetch_all(sql: Statement, params: dict | None) -> list[str]:
     """The Feature texts of a small query (a page), read at once."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -334,14 +356,30 @@ def one_feature(spec: LayerSpec, feature_id: str, query: FeatureQuery) -> str:
 
 def extent(spec: LayerSpec) -> tuple[float, float, float, float] | None:
     """The layer's bounding box in WGS 84 (lon/lat), or None when it is empty."""
+    statement = _file(
+        "layer_extent", geom=spec.geometry(), source=spec.from_clause(), where=spec.where_clause()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-            f"(SELECT ST_Extent({spec.geom_sql}) AS e FROM {spec.from_sql} "
-            f"WHERE {spec.where_sql}) AS s",
-            spec.params,
-        )
+        cursor.execute(statement)
         row = cursor.fetchone()
     if row is None or row[0] is None:
         return None
     return tuple(round(v, 7) for v in row)
+
+
+def time_range(spec: LayerSpec) -> tuple[datetime, datetime] | None:
+    """The first and last time of the layer's features that have a geometry, or None
+    when the layer has no time or no such feature."""
+    if spec.time_sql is None:
+        return None
+    statement = _file(
+        "layer_time_extent",
+        time=spec.clause(spec.time_sql),
+        source=spec.from_clause(),
+        where=spec.where_clause(),
+        geom=spec.geometry(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        first, last = cursor.fetchone()
+    return None if first is None else (first, last)

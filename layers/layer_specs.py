@@ -1,12 +1,41 @@
-"""The layers this app declares: administrative areas, facilities, and each imported layer."""
+"""The layers this app declares: administrative areas, facilities, and each imported layer
+(registered by ``layers/apps.py``)."""
 
+import zlib
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layers.models import Layer
-from layers.spec import FIELD_TYPES, Field, LayerSpec
+from layers.spec import (
+    FIELD_TYPES,
+    Field,
+    LayerPaint,
+    LayerSpec,
+    SourceTable,
+    ValuePaint,
+    can_see_restricted_layers,
+)
+
+# Facilities by their category's group (FacilityCategory.group); other groups grey.
+FACILITY_GROUP_COLOURS = {
+    "administration": "#b22222",
+    "public_safety": "#1f3d7a",
+    "health": "#d62728",
+    "education": "#ff7f0e",
+    "commerce": "#9467bd",
+    "public_space": "#2ca02c",
+    "sanitation": "#17becf",
+}
+# Imported layers: one colour per layer, stable across restarts (crc32 of the slug).
+IMPORTED_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
+# Every imported layer reads layers_feature; a changed row names its layer by its Layer.
+IMPORTED_SOURCES = (
+    SourceTable(
+        "layers_feature", layer_sql="l.slug", join_sql="JOIN layers_layer AS l ON l.id = r.layer_id"
+    ),
+)
 
 
 def areas_spec(today: date | None = None) -> LayerSpec:
@@ -24,7 +53,7 @@ def areas_spec(today: date | None = None) -> LayerSpec:
             "JOIN layers_boundarygeneration AS g ON g.id = t.generation_id "
             "LEFT JOIN layers_administrativearea AS p ON p.id = t.parent_id"
         ),
-        where_sql=("g.valid_from <= %(today)s AND (g.valid_to IS NULL OR g.valid_to >= %(today)s)"),
+        where_sql=("g.valid_from <= {today} AND (g.valid_to IS NULL OR g.valid_to >= {today})"),
         params={"today": today or timezone.localdate()},
         id_sql="t.code",
         id_type="string",
@@ -48,6 +77,18 @@ def areas_spec(today: date | None = None) -> LayerSpec:
         ),
         source="vietnamadminunits (MIT), Natural Earth (public domain); see the README",
         licence="MIT (codes, names); public domain (outlines)",
+        sources=(
+            SourceTable("layers_administrativearea"),
+            SourceTable("layers_boundarygeneration", geom_column=None),
+        ),
+        # Outlines, thicker above the wards; wards lightly filled.
+        paint=LayerPaint(
+            colour="#2b6c9e",
+            fill="#9ecae1",
+            fill_opacity=0.0,
+            key="level",
+            values=(ValuePaint("ward", width=1.0, fill_opacity=0.15),),
+        ),
     )
 
 
@@ -72,6 +113,7 @@ def facilities_spec() -> LayerSpec:
             Field("category", "string", _("Category"), sql="c.code"),
             Field("category_name", "string", _("Category (Vietnamese)"), sql="c.name_vi"),
             Field("category_name_en", "string", _("Category (English)"), sql="c.name_en"),
+            Field("category_group", "string", _("Category group"), sql='c."group"'),
             Field("address", "string", _("Address"), sql="t.address"),
             Field("phone", "string", _("Phone"), sql="t.phone"),
             Field("opening_hours", "string", _("Opening hours"), sql="t.opening_hours"),
@@ -91,6 +133,15 @@ def facilities_spec() -> LayerSpec:
         source=_("Demo data: synthetic facilities, not real places (see the README)"),
         cluster_below=12,
         group_by="category",
+        sources=(
+            SourceTable("layers_facility"),
+            SourceTable("layers_facilitycategory", geom_column=None),
+        ),
+        paint=LayerPaint(
+            colour="#5a5a5a",
+            key="category_group",
+            values=tuple(ValuePaint(g, colour=c) for g, c in FACILITY_GROUP_COLOURS.items()),
+        ),
     )
 
 
@@ -116,7 +167,7 @@ def imported_spec(layer: Layer) -> LayerSpec:
         description=layer.description,
         geometry_type=layer.geometry_type,
         from_sql="layers_feature AS t",
-        where_sql="t.layer_id = %(layer_id)s",
+        where_sql="t.layer_id = {layer_id}",
         params={"layer_id": layer.id},
         search_sql="t.name_search" if layer.name_attribute else None,
         time_sql="t.time" if layer.time_attribute else None,
@@ -128,4 +179,27 @@ def imported_spec(layer: Layer) -> LayerSpec:
         layer_id=layer.id,
         cluster_below=12 if layer.geometry_type in ("Point", "MultiPoint") else None,
         group_by=", ".join(layer.cluster_attributes or []) or None,
+        sources=IMPORTED_SOURCES,
+        paint=LayerPaint(colour=imported_colour(layer.slug)),
     )
+
+
+def imported_colour(slug: str) -> str:
+    """The colour of an imported layer: the same in every output and across restarts."""
+    return IMPORTED_PALETTE[zlib.crc32(slug.encode()) % len(IMPORTED_PALETTE)]
+
+
+def imported_layers(user, leave_out: frozenset[str]) -> list[LayerSpec]:
+    """The imported layers this user may see, by slug, but those named in ``leave_out``."""
+    imported = Layer.objects.filter(is_hidden=False).exclude(slug__in=leave_out)
+    if not can_see_restricted_layers(user):
+        imported = imported.filter(is_public=True)
+    return [imported_spec(layer) for layer in imported.order_by("slug")]
+
+
+def imported_layer(slug: str, user) -> LayerSpec | None:
+    """The imported layer named ``slug`` if this user may see it, else None."""
+    layer = Layer.objects.filter(slug=slug, is_hidden=False).first()
+    if layer is None or not (layer.is_public or can_see_restricted_layers(user)):
+        return None
+    return imported_spec(layer)

@@ -1,8 +1,9 @@
 """Which ward is this point in? Point-in-area lookups under the generation valid on a date.
 
-One SQL statement answers a whole batch (``sql/lookup_points.sql``): it picks the
-generation by date and tests the points against the subdivided pieces of its areas,
-so that 10,000 points cost one round trip.
+One SQL statement answers a whole batch (``sql/lookup_points.sql``): the one ward rule
+(``layers.wards``, ``sql/resolve_ward.sql``) picks the generation by date and tests the
+points against the subdivided pieces of its areas, so that 10,000 points cost one round
+trip; the statement adds each area's parents.
 """
 
 from collections.abc import Sequence
@@ -10,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from layers.models import BoundaryGeneration
-from layers.sql import load_sql
+from layers.wards import generations_valid_on, with_ward_rule
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,7 @@ class LookupResult:
 
 def generation_on(day: date) -> BoundaryGeneration:
     """The boundary generation valid on ``day``; NotFound says which dates are covered."""
-    generation = (
-        BoundaryGeneration.objects.filter(valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .first()
-    )
+    generation = generations_valid_on(day).first()
     if generation is not None:
         return generation
     first = BoundaryGeneration.objects.order_by("valid_from").first()
@@ -71,7 +67,7 @@ def resolve_points(
     """Resolve (lon, lat) points on ``day`` in one query; results are in input order."""
     with connection.cursor() as cursor:
         cursor.execute(
-            load_sql("lookup_points"),
+            with_ward_rule("lookup_points"),
             {"lons": [p[0] for p in points], "lats": [p[1] for p in points], "day": day},
         )
         rows = cursor.fetchall()

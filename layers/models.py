@@ -14,6 +14,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from layers.registry import reserved_slugs
+
 
 class InclusiveDateRange(Func):
     """``daterange(valid_from, valid_to, '[]')``: an open end means "still valid"."""
@@ -220,21 +222,12 @@ class Facility(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from layers.facilities import ward_for_point
+        """Store the name normalised; the ward is not touched (``assign_wards`` sets it)."""
         from layers.names import normalise_name, search_form
 
         self.name = normalise_name(self.name)
         self.name_search = search_form(self.name)
-        # The ward follows from the location (the same rule as ``assign_wards``).
-        self.ward = ward_for_point(self.geom) if self.geom is not None else None
         super().save(*args, **kwargs)
-
-
-# Built-in layers own these slugs; an imported layer may not take them.
-# "basemap" and "all" are MapProxy's layers (tiles/mapproxy).
-RESERVED_LAYER_SLUGS = frozenset(
-    {"areas", "facilities", "feedback", "ratings", "surveys", "basemap", "all"}
-)
 
 
 class Layer(models.Model):
@@ -288,7 +281,8 @@ class Layer(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.slug in RESERVED_LAYER_SLUGS:
+        # Registered layers own their slugs (and other apps reserve words: "basemap").
+        if self.slug in reserved_slugs():
             raise ValidationError({"slug": _("This slug belongs to a built-in layer.")})
 
 

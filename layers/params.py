@@ -190,26 +190,6 @@ def parse_points(body: object, maximum: int) -> list[tuple[float, float]]:
     return points
 
 
-def parse_page_numbers(params, default_size: int, max_size: int) -> tuple[int, int]:
-    """``page`` (from 1) and ``page_size`` (from 1 to ``max_size``), each a whole number."""
-    values = {}
-    for name, default, top in (("page", 1, 10**9), ("page_size", default_size, max_size)):
-        raw = params.get(name)
-        try:
-            value = default if raw in (None, "") else int(raw)
-        except ValueError:
-            value = 0
-        if not 1 <= value <= top:
-            raise InvalidParameter(
-                _("'{name}' must be a whole number from 1 to {top}, got {raw}.").format(
-                    name=name, top=top, raw=repr(raw)
-                ),
-                parameter=name,
-            )
-        values[name] = value
-    return values["page"], values["page_size"]
-
-
 def refuse_unknown(params, accepted: frozenset[str]) -> None:
     """InvalidParameter for the first parameter not in ``accepted``, listing those that are:
     a misspelt filter must not silently return everything."""

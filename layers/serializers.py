@@ -45,7 +45,7 @@ class AreaFeatureSerializer(GeoFeatureModelSerializer):
 
     geom = AreaGeometryField(source="out_geom", read_only=True)
     type = serializers.CharField(source="area_type")
-    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True)
     generation = serializers.CharField(source="generation.slug")
 
     class Meta:
@@ -57,7 +57,7 @@ class AreaFeatureSerializer(GeoFeatureModelSerializer):
             "name",
             "type",
             "level",
-            "parent",
+            "parent_code",
             "generation",
             "official_area_km2",
             "geometry_is_synthetic",

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from psycopg.sql import SQL, Composable, Composed, Literal
 
 from core.errors import InvalidParameter
 from layers.params import within_postgresql_offsets
@@ -32,15 +33,6 @@ _SQL_CAST = {
     "date": "date",
     "datetime": "timestamptz",
 }
-
-
-def sql_literal(text: str) -> str:
-    """A SQL string literal for SQL that is run with parameters: quotes doubled
-    (standard_conforming_strings is on since PostgreSQL 9.1) and ``%`` doubled for the
-    driver's ``%(name)s`` placeholders."""
-    if "\x00" in text:
-        raise ValueError("NUL in a SQL literal")
-    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def _typed(field: "Field", raw: str):
@@ -92,27 +84,38 @@ class Field:
     filterable: bool = True
     sortable: bool = True
 
-    @property
-    def expression(self) -> str:
-        """The SQL that yields the property's value."""
+    def expression(self) -> Composable:
+        """The SQL that yields the property's value: the declared expression (trusted
+        text), or the attribute's key (a file's column name: untrusted) as a literal."""
         if self.attribute:
-            return f"t.attributes -> {sql_literal(self.attribute)}"
-        return self.sql
+            return SQL("t.attributes -> {}").format(Literal(self.attribute))
+        return SQL(self.sql)
 
-    def condition(self, raw: str) -> tuple[str, list]:
-        """SQL condition and parameters for ``property = raw``: a comma separates values
-        of which any may match (spaces around them ignored); ``\\,`` is a comma inside a
-        value."""
+    def text(self) -> Composable:
+        """The property's value as text (an attribute's without JSON quotes)."""
+        if self.attribute:
+            return SQL("t.attributes ->> {}").format(Literal(self.attribute))
+        return SQL("({})::text").format(SQL(self.sql))
+
+    def condition(self, raw: str) -> Composable:
+        """The SQL condition ``property = raw``, its values as literals: a comma separates
+        values of which any may match (spaces around them ignored); ``\\,`` is a comma
+        inside a value."""
         parts = [p.strip().replace("\\,", ",") for p in _UNESCAPED_COMMA.split(raw)]
         parts = parts if raw else [raw]
         values = [_typed(self, part) for part in parts]
         if self.attribute:
             # Containment uses the GIN index on attributes.
-            clauses = " OR ".join(["t.attributes @> %s::jsonb"] * len(values))
-            params = [json.dumps({self.attribute: _json_value(v)}) for v in values]
-            return f"({clauses})", params
-        cast = _SQL_CAST[self.type]
-        return f"({self.sql})::{cast} = ANY(%s::{cast}[])", [values]
+            contains = SQL("t.attributes @> {}::jsonb")
+            return SQL("({})").format(
+                SQL(" OR ").join(
+                    contains.format(Literal(json.dumps({self.attribute: _json_value(v)})))
+                    for v in values
+                )
+            )
+        return SQL("({})::{cast} = ANY({values}::{cast}[])").format(
+            SQL(self.sql), cast=SQL(_SQL_CAST[self.type]), values=Literal(values)
+        )
 
     def json_schema(self) -> dict:
         """The property as JSON Schema (OGC queryables, OpenAPI)."""
@@ -126,6 +129,83 @@ class Field:
             "object": {"type": "object"},
         }[self.type]
         return {**schema, "title": self.title or self.name}
+
+
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "Geometry",
+)
+MAX_ZOOM = 22  # the deepest zoom any output serves (tiles/mvt.py)
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A table a layer reads: a write to it forgets the layer's cached tiles (the triggers
+    are built from this by ``tiles/triggers.py``).
+
+    ``layer_sql`` names the layer of a changed row ``r`` (default: the spec's own slug),
+    with ``join_sql`` for any table it needs; ``geom_column`` is the row's geometry, whose
+    box is forgotten, or None when any change alters the whole layer (a category renamed).
+    """
+
+    table: str
+    geom_column: str | None = "geom"
+    layer_sql: str = ""
+    join_sql: str = ""
+
+
+@dataclass(frozen=True)
+class ValuePaint:
+    """How features whose key property has ``value`` differ from the layer's paint."""
+
+    value: str
+    colour: str | None = None
+    width: float | None = None
+    fill_opacity: float | None = None
+
+
+@dataclass(frozen=True)
+class LayerPaint:
+    """How a layer is drawn, by the MapLibre style and the raster tiles alike.
+
+    ``colour`` (``#rrggbb``) paints points, lines and polygon outlines, ``fill`` (default:
+    ``colour``) polygon interiors at ``fill_opacity``; ``width`` is a line's width in
+    pixels. ``key`` names a public property whose value picks one of ``values``.
+    """
+
+    colour: str
+    fill: str | None = None
+    fill_opacity: float = 0.3
+    width: float = 2.0
+    key: str | None = None
+    values: tuple[ValuePaint, ...] = ()
+
+    def for_value(self, value: str | None) -> ValuePaint:
+        """The paint of a feature whose key property is ``value``, every part filled in."""
+        own = next((v for v in self.values if v.value == value), None)
+        return ValuePaint(
+            value=value or "",
+            colour=(own and own.colour) or self.colour,
+            width=own.width if own and own.width is not None else self.width,
+            fill_opacity=(
+                own.fill_opacity if own and own.fill_opacity is not None else self.fill_opacity
+            ),
+        )
+
+    @property
+    def fill_colour(self) -> str:
+        """The colour of polygon interiors."""
+        return self.fill or self.colour
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    """(r, g, b) of a ``#rrggbb`` colour."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def _json_value(value):
@@ -164,6 +244,42 @@ class LayerSpec:
     # written in bulk), or a "grid" counted from the tile's points when it is made (layers
     # written one row at a time by many clients, whose pyramid rows would be hot spots).
     cluster_source: str = "pyramid"
+    # What every output needs besides the SQL: the tables whose writes forget cached
+    # tiles, how it is drawn, the zooms it is shown at, and who may see it (``public``:
+    # everybody; otherwise users with ``permission``).
+    sources: tuple[SourceTable, ...] = ()
+    paint: LayerPaint = LayerPaint(colour="#1f77b4")
+    minzoom: int = 0
+    maxzoom: int = MAX_ZOOM
+    permission: str = RESTRICTED_LAYER_PERMISSION
+
+    def clause(self, fragment: str) -> Composed:
+        """One of the spec's SQL fragments (trusted, developer-written text) with the
+        spec's ``params`` put in as literals where it names them as ``{name}`` (a brace of
+        its own is written ``{{`` or ``}}``): each layer's part of a statement carries its
+        own values, so two layers in one tile never share a name."""
+        values = {name: Literal(value) for name, value in self.params.items()}
+        return SQL(fragment).format(**values)
+
+    def from_clause(self) -> Composed:
+        """The FROM clause (alias ``t`` for the main table)."""
+        return self.clause(self.from_sql)
+
+    def where_clause(self) -> Composed:
+        """The condition the layer's rows meet, parenthesised."""
+        return SQL("({})").format(self.clause(self.where_sql))
+
+    def geometry(self) -> Composed:
+        """The geometry column (WGS 84)."""
+        return self.clause(self.geom_sql)
+
+    def identifier(self) -> Composed:
+        """The expression of a feature's id."""
+        return self.clause(self.id_sql)
+
+    def visible_to(self, user) -> bool:
+        """Whether this user may see the layer at all."""
+        return self.public or _has_perm(user, self.permission)
 
     def visible_fields(self, user) -> tuple[Field, ...]:
         """The properties this user may see."""

@@ -1,10 +1,7 @@
-"""SQL files of the layers app, loaded by name (values are always bound, never formatted)."""
+"""SQL files of the layers app, loaded by name (``core.sql_files``)."""
 
-from functools import cache
-from importlib import resources
+from functools import partial
 
+from core.sql_files import load_sql as _load
 
-@cache
-def load_sql(name: str) -> str:
-    """The text of ``layers/sql/<name>.sql``."""
-    return (resources.files("layers") / "sql" / f"{name}.sql").read_text("utf-8")
+load_sql = partial(_load, "layers")

@@ -1,92 +1,43 @@
 """HTTP edges of the layers app: parse parameters, call queries/lookup, serialise."""
 
-import re
 from dataclasses import asdict
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
-from core.errors import NotFound
+from core.pagination import PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, PageNumberPagination
+from core.schema import read_query
 from layers import api_schema, lookup, queries
-from layers.filters import AreaFilter
+from layers.filters import AreaFilter, AreaQuery, DateQuery, LookupQuery
 from layers.models import BoundaryGeneration
-from layers.params import (
-    parse_date,
-    parse_lon_lat,
-    parse_page_numbers,
-    parse_points,
-    parse_positive_float,
-    refuse_unknown,
-)
+from layers.params import parse_points, refuse_unknown
 from layers.serializers import AreaDetailSerializer, AreaFeatureSerializer, GenerationSerializer
 
-SIMPLIFY_MAX_M = api_schema.SIMPLIFY_MAX_M
-
-
-def _simplify(request) -> float | None:
-    raw = request.query_params.get("simplify")
-    if raw is None or raw == "":
-        return None
-    return parse_positive_float("simplify", raw, maximum=SIMPLIFY_MAX_M)
-
-
-AREA_LIST_PARAMS = frozenset(
-    {"level", "type", "generation", "parent", "q", "bbox", "simplify", "page", "page_size"}
+# The accepted parameters are the declared ones: a misspelt one is a 400 listing them.
+AREA_DETAIL_PARAMS = frozenset(AreaQuery().fields)
+AREA_LIST_PARAMS = (
+    AREA_DETAIL_PARAMS
+    | frozenset(AreaFilter.base_filters)
+    | {PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM}
 )
-AREA_DETAIL_PARAMS = frozenset({"generation", "simplify"})
+LOOKUP_PARAMS = frozenset(LookupQuery().fields)
+BATCH_PARAMS = frozenset(DateQuery().fields)
 # A pretty-printed {"lon": …, "lat": …} with 17 significant digits each is about 80 bytes.
 LOOKUP_BYTES_PER_POINT = 200
 
 
-class AreaPagination(GeoJsonPagination):
-    """Page-number pagination with count, next and previous links; a page or page size
-    that is not a whole number from 1 is a 400, a page past the last a 404 (as in the
-    layers API)."""
-
-    page_size = settings.COMMONMAP["AREAS_PAGE_SIZE"]
-    page_size_query_param = "page_size"
-    max_page_size = settings.COMMONMAP["AREAS_PAGE_SIZE_MAX"]
-
-    def paginate_queryset(self, queryset, request, view=None):
-        """The requested page of the queryset (a page size over the maximum is capped)."""
-        self.request = request
-        params = request.query_params
-        raw_size = params.get("page_size") or ""
-        if re.fullmatch(r"[0-9]+", raw_size) and int(raw_size[:12]) > self.max_page_size:
-            params = params.copy()
-            params["page_size"] = str(self.max_page_size)
-        number, size = parse_page_numbers(params, self.page_size, self.max_page_size)
-        paginator = self.django_paginator_class(queryset, size)
-        if number > paginator.num_pages:
-            raise NotFound(
-                _("Page {page} is past the last page, {last}.").format(
-                    page=number, last=paginator.num_pages
-                ),
-                parameter="page",
-            )
-        self.page = paginator.page(number)
-        return list(self.page)
-
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        """The page as it is sent: a FeatureCollection with count, next and previous."""
-        return api_schema.area_page(schema)
-
-
 @extend_schema(
-    parameters=api_schema.AREA_LIST_PARAMS,
+    parameters=[AreaQuery],
     responses={200: AreaFeatureSerializer(many=True), **api_schema.AREA_LIST_RESPONSES},
 )
 class AreaList(generics.ListAPIView):
-    """Administrative areas as a GeoJSON FeatureCollection."""
+    """Administrative areas as a GeoJSON FeatureCollection, paged."""
 
     serializer_class = AreaFeatureSerializer
-    pagination_class = AreaPagination
+    pagination_class = PageNumberPagination
     filterset_class = AreaFilter
 
     def get(self, request, *args, **kwargs):
@@ -96,12 +47,13 @@ class AreaList(generics.ListAPIView):
 
     def get_queryset(self):
         """Areas of the requested generation, ordered by code."""
-        generation = queries.resolve_generation(self.request.query_params.get("generation"))
-        return queries.areas_of(generation, _simplify(self.request)).order_by("code")
+        params = read_query(AreaQuery, self.request.query_params)
+        generation = queries.resolve_generation(params.get("generation"))
+        return queries.areas_of(generation, params.get("simplify")).order_by("code")
 
 
 @extend_schema(
-    parameters=api_schema.AREA_DETAIL_PARAMS,
+    parameters=[AreaQuery],
     responses={200: AreaDetailSerializer, **api_schema.AREA_DETAIL_RESPONSES},
 )
 class AreaDetail(APIView):
@@ -112,8 +64,9 @@ class AreaDetail(APIView):
     def get(self, request, code: str):
         """The area with this official code in the requested generation."""
         refuse_unknown(request.query_params, AREA_DETAIL_PARAMS)
-        generation = queries.resolve_generation(request.query_params.get("generation"))
-        area = queries.area_by_code(code, generation, _simplify(request))
+        params = read_query(AreaQuery, request.query_params)
+        generation = queries.resolve_generation(params.get("generation"))
+        area = queries.area_by_code(code, generation, params.get("simplify"))
         return Response(AreaDetailSerializer(area).data)
 
 
@@ -150,14 +103,12 @@ class Lookup(APIView):
     # A batch body over this is refused (413) by its Content-Length, before it is read.
     max_body_bytes = settings.COMMONMAP["LOOKUP_BATCH_MAX"] * LOOKUP_BYTES_PER_POINT
 
-    @extend_schema(
-        parameters=api_schema.LOOKUP_GET_PARAMS, responses=api_schema.LOOKUP_GET_RESPONSES
-    )
+    @extend_schema(parameters=[LookupQuery], responses=api_schema.LOOKUP_GET_RESPONSES)
     def get(self, request):
         """The deepest area containing the point under the generation valid on ``date``."""
-        refuse_unknown(request.query_params, frozenset({"lon", "lat", "date"}))
-        lon, lat = parse_lon_lat(request.query_params.get("lon"), request.query_params.get("lat"))
-        day = parse_date(request.query_params.get("date"), timezone.localdate())
+        refuse_unknown(request.query_params, LOOKUP_PARAMS)
+        params = read_query(LookupQuery, request.query_params)
+        lon, lat, day = params["lon"], params["lat"], params["date"]
         generation, result = lookup.resolve_point(lon, lat, day)
         return Response(
             {
@@ -169,7 +120,7 @@ class Lookup(APIView):
         )
 
     @extend_schema(
-        parameters=[api_schema.DATE],
+        parameters=[DateQuery],
         request={"application/json": api_schema.LOOKUP_BATCH_REQUEST},
         responses=api_schema.LOOKUP_POST_RESPONSES,
         examples=[
@@ -182,9 +133,9 @@ class Lookup(APIView):
     )
     def post(self, request):
         """Up to 10,000 points in one request, answered in input order (area null = outside)."""
-        refuse_unknown(request.query_params, frozenset({"date"}))
+        refuse_unknown(request.query_params, BATCH_PARAMS)
         points = parse_points(request.data, settings.COMMONMAP["LOOKUP_BATCH_MAX"])
-        day = parse_date(request.query_params.get("date"), timezone.localdate())
+        day = read_query(DateQuery, request.query_params)["date"]
         generation, results = lookup.resolve_points(points, day)
         matched = sum(1 for r in results if r.area is not None)
         areas: dict = {}

@@ -21,39 +21,22 @@ blocking every ``DROP DATABASE`` of the cluster. Should an output still fail, a 
 one ends so that clients notice (``layers.features.stream``).
 """
 
-_LINES_AND_POLYGONS = "'LINESTRING', 'MULTILINESTRING', 'POLYGON', 'MULTIPOLYGON'"
-_WORLD = "'SRID=4326;POLYGON((-180 -90,-180 90,180 90,180 -90,-180 -90))'::geometry"
+from functools import cache
+
+from psycopg import sql
+
+from layers.sql import load_sql
 
 
-def _finite(geom: str) -> str:
-    """True when no vertex is NaN or infinite: the sum of a pass over every vertex is
-    finite (PostgreSQL sorts NaN above 'Infinity'). Length and perimeter are PostGIS's
-    own arithmetic, safe on any input."""
-    return f"ST_Length({geom}) + ST_Perimeter({geom}) < 'Infinity'::float8"
+@cache
+def _template() -> sql.SQL:
+    """``layers/sql/writable_geometry.sql`` without its comment lines: the expression is
+    written into a statement once per geometry an output reads."""
+    lines = load_sql("writable_geometry").splitlines()
+    return sql.SQL("\n".join(line for line in lines if not line.lstrip().startswith("--")))
 
 
-def writable_sql(geom: str) -> str:
-    """SQL for ``geom`` (a column: it is evaluated several times) made writable, or NULL."""
-    kind = f"GeometryType({geom})"
-    part = "_part.geom"
-    part_finite = (
-        f"CASE WHEN GeometryType({part}) = 'POINT' THEN ST_X({part}) + ST_Y({part}) "
-        f"< 'Infinity'::float8 ELSE {_finite(part)} END"
-    )
-    return (
-        # Points first, the commonest rows: NaN fails BETWEEN (PostgreSQL sorts it last),
-        # and an empty point has no X. Other shapes: one test of their stored bounding box,
-        # which does not show a NaN vertex, then one pass over their vertices for that.
-        f"(CASE WHEN {kind} = 'POINT' THEN CASE WHEN ST_X({geom}) BETWEEN -180 AND 180 "  # noqa: S608
-        f"AND ST_Y({geom}) BETWEEN -90 AND 90 THEN {geom} END "
-        f"WHEN ST_IsEmpty({geom}) OR NOT ({geom} @ {_WORLD}) THEN NULL "
-        f"WHEN {kind} IN ({_LINES_AND_POLYGONS}) THEN CASE WHEN {_finite(geom)} "
-        f"THEN {geom} END "
-        # A MultiPoint as it is only without empty members ("[,[1,1]]" in GeoJSON).
-        f"WHEN {kind} = 'MULTIPOINT' AND ST_NPoints({geom}) = ST_NumGeometries({geom}) "
-        f"THEN CASE WHEN ST_Length(ST_MakeLine(ARRAY[{geom}])) < 'Infinity'::float8 "
-        f"THEN {geom} END "
-        "ELSE (SELECT ST_Collect(ST_Force2D(_part.geom)) "
-        f"FROM ST_Dump(ST_CurveToLine({geom})) AS _part "
-        f"WHERE NOT ST_IsEmpty({part}) AND {part_finite}) END)"
-    )
+def writable_sql(geom: sql.Composable) -> sql.Composed:
+    """SQL for ``geom`` (a column: it is evaluated several times) made writable, or NULL
+    (``layers/sql/writable_geometry.sql``)."""
+    return _template().format(geom=geom)

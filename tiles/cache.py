@@ -1,6 +1,6 @@
 """The tile cache in PostGIS: read, and store only what cannot be stale.
 
-Triggers (migrations 0002, 0005) delete cached tiles when a layer's rows change. What
+Triggers (tiles/triggers.py) delete cached tiles when a layer's rows change. What
 remains is the race where a tile is computed from a snapshot taken before a write commits
 and stored after the trigger ran. A tile is therefore stored only if
 
@@ -19,42 +19,13 @@ is still served.
 from django.db import connection, transaction
 
 from tiles.mvt import BUFFER, EXTENT, tile_width
-
-_ENVELOPE = "ST_Transform(ST_Expand(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(buffer)s), 4326)"
-
-LOCK_SQL = (
-    "SELECT bool_and(pg_try_advisory_xact_lock_shared(hashtext('tiles-store:' || l))) "
-    "FROM unnest(%(layers)s::text[]) AS l"
-)
-
-STORE_SQL = f"""
-INSERT INTO tiles_cachedtile (layers_key, layers, z, x, y, data, etag, envelope, created_at)
-SELECT %(key)s, %(layers)s::varchar[], %(z)s, %(x)s, %(y)s, %(data)s, %(etag)s,
-       {_ENVELOPE}, now()
-WHERE NOT EXISTS (
-      SELECT 1 FROM pg_locks AS k, unnest(%(layers)s::text[]) AS l
-      WHERE k.locktype = 'advisory' AND k.granted AND k.pid <> pg_backend_pid()
-        AND k.objsubid = 1
-        AND ((k.classid::bigint << 32) | k.objid::bigint) = hashtext('tiles:' || l)::bigint)
-  AND NOT EXISTS (
-      SELECT 1 FROM tiles_tiledirty AS d
-      WHERE d.layer = ANY (%(layers)s::text[])
-        AND d.box && {_ENVELOPE}
-        AND NOT pg_visible_in_snapshot(d.xid::text::xid8, %(snapshot)s::pg_snapshot))
-ON CONFLICT (layers_key, z, x, y)
-DO UPDATE SET data = EXCLUDED.data, etag = EXCLUDED.etag, envelope = EXCLUDED.envelope,
-              created_at = EXCLUDED.created_at
-"""
+from tiles.sql import load_sql
 
 
 def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
     """The stored (gzip data, etag) of a tile, or None."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT data, etag FROM tiles_cachedtile "
-            "WHERE layers_key = %s AND z = %s AND x = %s AND y = %s",
-            [key, z, x, y],
-        )
+        cursor.execute(load_sql("cache_read"), {"key": key, "z": z, "x": x, "y": y})
         row = cursor.fetchone()
     return (bytes(row[0]), row[1]) if row else None
 
@@ -66,11 +37,7 @@ def cached_visible(
     public or ``staff`` may see staff-only layers: one query for a warm tile."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT data, etag FROM tiles_cachedtile "
-            "WHERE layers_key = %(key)s AND z = %(z)s AND x = %(x)s AND y = %(y)s "
-            "AND (SELECT count(*) FROM layers_layer AS l WHERE l.slug = ANY (%(imported)s) "
-            "AND NOT l.is_hidden AND (l.is_public OR %(staff)s)) "
-            "= cardinality(%(imported)s::text[])",
+            load_sql("cache_read_visible"),
             {"key": key, "imported": imported, "staff": staff, "z": z, "x": x, "y": y},
         )
         row = cursor.fetchone()
@@ -93,10 +60,11 @@ def store(
         "buffer": tile_width(z) * BUFFER / EXTENT,
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(LOCK_SQL, params)  # first: a writer from now on waits for this store
+        # First: a writer from now on waits for this store.
+        cursor.execute(load_sql("cache_lock"), params)
         if not cursor.fetchone()[0]:
             return False  # a writer is deleting this layer's tiles right now
-        cursor.execute(STORE_SQL, params)
+        cursor.execute(load_sql("cache_store"), params)
         return cursor.rowcount == 1
 
 

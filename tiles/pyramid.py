@@ -6,6 +6,10 @@ per layer and group: grp '' counts every point, grp "category=cho" those of one 
 a counted attribute; with coordinate sums so that a cell is drawn at the mean of its
 points. Triggers keep it current (migration 0003): each write statement adds its new rows
 and subtracts its old ones, level 15 from the rows, every coarser level from the one below.
+
+The pyramid counts the tables of ``COUNTED_TABLES`` only (its triggers are migrations
+0003, 0004 and 0006, over ``FEATURE_ROWS`` and ``FACILITY_ROWS``); a newly declared point
+layer clusters with ``cluster_source="grid"``, which the system check enforces (tiles/checks.py).
 """
 
 WORLD = 40075016.685578488  # Web Mercator width in metres
@@ -106,3 +110,7 @@ BEGIN
 END
 $$;
 """
+
+
+# The tables whose rows the pyramid's triggers count (FEATURE_ROWS, FACILITY_ROWS).
+COUNTED_TABLES = ("layers_feature", "layers_facility")

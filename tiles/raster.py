@@ -14,16 +14,15 @@ borders thin, the city outline thicker. Data layers are transparent where empty.
 
 import functools
 import io
-import re
 
 import numpy as np
 import shapely
 from django.db import connection
 from PIL import Image, ImageDraw
+from psycopg import sql
 
 from layers.spec import LayerSpec
-from layers.writable import writable_sql
-from tiles.mvt import tile_width
+from tiles.mvt import tile_geometry, tile_width
 from tiles.raster_paint import (
     BASEMAP,
     OTHER_COLOUR,
@@ -36,6 +35,7 @@ from tiles.raster_paint import (
     paint_for,
     raster_layers,
 )
+from tiles.sql import load_sql
 
 TILE_SIZE = 256
 SUPERSAMPLE = 4
@@ -45,62 +45,39 @@ BUFFER_PX = 8  # output pixels drawn beyond each edge: lines and circles cross e
 # tile takes seconds, so the renderer draws for MapProxy, which caches, and nobody else.
 RASTER_TOKEN_HEADER = "X-Commonmap-Raster-Token"  # noqa: S105 (a header name)
 
-_PARAM = re.compile(r"%\((\w+)\)s")
 
-
-def _own_params(sql: str, prefix: str) -> str:
-    """A layer's parameters with a prefix, so that two layers' %(layer_id)s differ."""
-    return _PARAM.sub(lambda m: f"%({prefix}{m.group(1)})s", sql)
-
-
-def _layer_sql(index: int, layer: RasterLayer, z: int) -> str:
+def _layer_sql(index: int, layer: RasterLayer, z: int) -> sql.Composed:
     spec = layer.spec
-    extent, buffer = CANVAS, BUFFER_PX * SUPERSAMPLE
-    geom = f"ST_Transform({writable_sql(spec.geom_sql)}, 3857)"
     points = spec.geometry_type in POINT_TYPES and layer.name != BASEMAP
-    if not points:
-        # Half a pixel of the supersampled canvas: invisible, and big polygons stay cheap.
-        tolerance = tile_width(z) / extent / 2
-        geom = f"ST_SimplifyPreserveTopology({geom}, {tolerance!r})"
-    rows = (
-        f"SELECT ST_AsMVTGeom({geom}, _tile.e, {extent}, {buffer}, true) AS g, "
-        f"({layer.key_sql})::text AS k "
-        f"FROM {spec.from_sql}, _tile "
-        f"WHERE ({spec.where_sql}) AND {spec.geom_sql} && _tile.e4326"
+    rows = sql.SQL(load_sql("raster_rows")).format(
+        geom=tile_geometry(spec, z, CANVAS, simplify=not points),
+        extent=sql.Literal(CANVAS),
+        buffer=sql.Literal(BUFFER_PX * SUPERSAMPLE),
+        key=sql.SQL(layer.key_sql),
+        source=spec.from_clause(),
+        where=spec.where_clause(),
+        column=spec.geometry(),
     )
-    if points:
-        # Points that fall into the same output pixel (with the same style) are drawn once:
-        # a tile never holds more circles than pixels, however dense the layer.
-        return (
-            f"SELECT {index} AS layer, p.k, "
-            "ST_AsBinary(ST_MakePoint(avg(ST_X(p.g)), avg(ST_Y(p.g)))) AS wkb "
-            f"FROM (SELECT (ST_Dump(q.g)).geom AS g, q.k FROM ({rows}) AS q) AS p "
-            f"GROUP BY p.k, floor(ST_X(p.g) / {SUPERSAMPLE}), floor(ST_Y(p.g) / {SUPERSAMPLE})"
-        )
-    return (
-        f"SELECT {index} AS layer, q.k, ST_AsBinary(q.g) AS wkb "
-        f"FROM ({rows}) AS q WHERE q.g IS NOT NULL"
+    return sql.SQL(load_sql("raster_points" if points else "raster_shapes")).format(
+        index=sql.Literal(index), rows=rows, supersample=sql.Literal(SUPERSAMPLE)
     )
 
 
-def tile_sql(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> tuple[str, dict]:
+def tile_sql(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> sql.Composed:
     """One statement returning (layer index, style key, WKB in canvas pixels) rows for
-    every layer of the tile, the basemap (index 0) first when asked for."""
-    buffer_m = tile_width(z) * BUFFER_PX / TILE_SIZE
-    params: dict = {"z": z, "x": x, "y": y, "buffer": buffer_m}
-    parts = []
-    for i, layer in enumerate(raster_layers(specs, basemap)):
-        prefix = f"l{i}_"
-        parts.append(_own_params(_layer_sql(i, layer, z), prefix))
-        params.update({prefix + k: v for k, v in layer.spec.params.items()})
-    sql = (
-        "WITH _tile AS MATERIALIZED (SELECT e, "
-        "ST_Transform(ST_Expand(e, %(buffer)s), 4326) AS e4326 "
-        "FROM (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS e) AS t) "
-        + " UNION ALL ".join(f"({part})" for part in parts)
-        + " ORDER BY 1"
+    every layer of the tile, the basemap (index 0) first when asked for. Composed whole,
+    values as literals, and run without parameters (as ``tiles.mvt.tile_sql``)."""
+    parts = [
+        sql.SQL("({})").format(_layer_sql(i, layer, z))
+        for i, layer in enumerate(raster_layers(specs, basemap))
+    ]
+    return sql.SQL(load_sql("raster_tile")).format(
+        buffer=sql.Literal(tile_width(z) * BUFFER_PX / TILE_SIZE),
+        z=sql.Literal(z),
+        x=sql.Literal(x),
+        y=sql.Literal(y),
+        layers=sql.SQL(" UNION ALL ").join(parts),
     )
-    return sql, params
 
 
 def _flat(coords: np.ndarray) -> list[float]:
@@ -228,10 +205,13 @@ def _blank_png(basemap: bool) -> bytes:
 
 def render_tile(specs: list[LayerSpec], basemap: bool, z: int, x: int, y: int) -> bytes:
     """The PNG of tile z/x/y (Web Mercator, XYZ numbering) of the layers, the basemap
-    beneath them when asked for, in one database round trip."""
-    sql, params = tile_sql(specs, basemap, z, x, y)
+    beneath them when asked for, in one database round trip. A layer is drawn only at the
+    zooms it declares."""
+    specs = [s for s in specs if s.minzoom <= z <= s.maxzoom]
+    if not specs and not basemap:
+        return _blank_png(basemap)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(tile_sql(specs, basemap, z, x, y))
         rows = cursor.fetchall()
     if not rows:
         return _blank_png(basemap)

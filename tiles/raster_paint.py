@@ -1,14 +1,16 @@
 """How the raster renderer paints each layer: colours, line widths, point radii.
 
 The renderer (tiles/raster.py) asks ``paint_for`` how to draw each row of a layer, by the
-layer and the row's style key (the area's level, the facility's group).
+layer and the row's style key (the value of the property its paint is keyed on: the area's
+level, the facility's category group). Colours and widths come from the layer's declaration
+(``LayerSpec.paint``), which the MapLibre style reads too; only the basemap, a pseudo-layer
+of the renderer's own, is painted here.
 """
 
-import zlib
 from dataclasses import dataclass
 
 from layers.layer_specs import areas_spec
-from layers.spec import LayerSpec
+from layers.spec import LayerSpec, hex_rgb
 
 BASEMAP = "basemap"
 
@@ -19,33 +21,8 @@ SEA: RGB = (170, 211, 223)
 LAND: RGB = (242, 239, 233)
 WARD_BORDER: RGB = (180, 160, 190)
 CITY_BORDER: RGB = (110, 80, 130)
-AREA_LINE: RGB = (43, 108, 158)
 POINT_OUTLINE: RGB = (255, 255, 255)
-# Facilities by their category's group (layers.FacilityCategory.group).
-GROUP_COLOURS: dict[str, RGB] = {
-    "administration": (178, 34, 34),
-    "public_safety": (31, 61, 122),
-    "health": (214, 39, 40),
-    "education": (255, 127, 14),
-    "commerce": (148, 103, 189),
-    "public_space": (44, 160, 44),
-    "sanitation": (23, 190, 207),
-}
 OTHER_COLOUR: RGB = (90, 90, 90)
-# Imported layers: one colour per layer, stable across restarts (crc32 of the slug).
-PALETTE: tuple[RGB, ...] = (
-    (31, 119, 180),
-    (214, 39, 40),
-    (44, 160, 44),
-    (148, 103, 189),
-    (255, 127, 14),
-    (23, 190, 207),
-    (140, 86, 75),
-)
-FILL_OPACITY = 77  # of 255: imported polygons are filled at 30 %
-
-# The SQL expression, over a layer's FROM clause, that picks each row's style.
-_STYLE_KEY = {"areas": "t.level", "facilities": 'c."group"'}
 POINT_TYPES = ("Point", "MultiPoint")
 
 
@@ -73,6 +50,11 @@ def _point_radius(z: int) -> float:
     return 1.5 if z < 10 else 2.5 if z < 13 else 3.5
 
 
+def alpha(opacity: float) -> int:
+    """An opacity (0-1) as an 8-bit alpha, rounded half up (0.3 → 77)."""
+    return int(opacity * 255 + 0.5)
+
+
 def paint_for(layer: RasterLayer, key: str | None, z: int) -> Paint:
     """The paint of a row of ``layer`` whose style key is ``key`` (level, group, ...)."""
     if layer.name == BASEMAP:
@@ -82,18 +64,31 @@ def paint_for(layer: RasterLayer, key: str | None, z: int) -> Paint:
         if key == "district":
             return Paint(fill=land, line=WARD_BORDER, width=1.5, rank=2)
         return Paint(fill=land, line=CITY_BORDER, width=2.5, rank=3)
-    if layer.name == "areas":
-        if key == "ward":
-            return Paint(line=AREA_LINE, width=1.0, rank=1)
-        return Paint(line=AREA_LINE, width=2.0, rank=2)
-    if layer.name == "facilities":
-        return Paint(
-            fill=(*GROUP_COLOURS.get(key or "", OTHER_COLOUR), 255), radius=_point_radius(z)
-        )
-    colour = PALETTE[zlib.crc32(layer.name.encode()) % len(PALETTE)]
-    return Paint(fill=(*colour, FILL_OPACITY), line=colour, width=2.0, radius=_point_radius(z))
+    declared = layer.spec.paint
+    chosen = declared.for_value(key)
+    colour = hex_rgb(chosen.colour)
+    if layer.spec.geometry_type in POINT_TYPES:
+        return Paint(fill=(*colour, 255), radius=_point_radius(z))
+    opacity = alpha(chosen.fill_opacity)
+    fill = (*hex_rgb(declared.fill or chosen.colour), opacity) if opacity else None
+    return Paint(
+        fill=fill,
+        line=colour,
+        width=chosen.width,
+        radius=_point_radius(z),
+        # Thicker lines (a city's outline) are drawn over thinner ones (wards').
+        rank=round(chosen.width * 10),
+    )
+
+
+def _key_sql(spec: LayerSpec) -> str:
+    """The SQL, over the layer's FROM clause, of the column its paint is keyed on (a
+    declared expression: the system check allows keys on columns only, not attributes)."""
+    field = next((f for f in spec.fields if f.name == spec.paint.key), None)
+    return field.sql if field is not None and field.sql else "NULL"
 
 
 def raster_layers(specs: list[LayerSpec], basemap: bool) -> list[RasterLayer]:
+    """The layers to draw, the basemap (keyed on the areas' level) first when asked for."""
     layers = [RasterLayer(BASEMAP, areas_spec(), "t.level")] if basemap else []
-    return layers + [RasterLayer(s.slug, s, _STYLE_KEY.get(s.slug, "NULL")) for s in specs]
+    return layers + [RasterLayer(s.slug, s, _key_sql(s)) for s in specs]

@@ -19,6 +19,8 @@ MAX_LAYERS = 10
 
 
 def slugs_in(raw: str) -> list[str]:
+    """The layer slugs of a tile path's comma-separated list: one to ``MAX_LAYERS``, no
+    repeats (InvalidParameter otherwise)."""
     slugs = [s for s in raw.split(",") if s]
     if not slugs or len(slugs) > MAX_LAYERS or len(set(slugs)) != len(slugs):
         raise InvalidParameter(
@@ -31,10 +33,12 @@ def slugs_in(raw: str) -> list[str]:
 
 
 def specs_named(raw: str, user) -> list[LayerSpec]:
+    """The layers a tile path names, each one this user may see (NotFound otherwise)."""
     return [get_layer(slug, user) for slug in slugs_in(raw)]
 
 
 def check_tile(z: int, x: int, y: int) -> None:
+    """InvalidParameter naming z, x or y unless the tile exists (XYZ numbering)."""
     if not 0 <= z <= MAX_ZOOM:
         raise InvalidParameter(
             _("Zoom {z} is out of range: it must be from 0 to {maximum}.").format(
@@ -73,9 +77,8 @@ def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, 
 def compute_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
     """Make the tile in PostGIS, keep it in the cache if it cannot be stale, return it."""
     slugs = [s.slug for s in specs]
-    sql, params = tile_sql(specs, z, x, y)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(tile_sql(specs, z, x, y))  # composed whole: no parameters
         raw, snapshot = cursor.fetchone()
     raw = bytes(raw or b"")
     # Level 1: a 350 KB tile in 4 ms instead of 17 ms at level 6, 13% larger (bench/tiles.py).

@@ -36,8 +36,8 @@ def _vector_layer(spec: LayerSpec) -> dict:
     return {
         "id": spec.slug,
         "description": description.strip(),
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
+        "minzoom": spec.minzoom,
+        "maxzoom": spec.maxzoom,
         "fields": fields,
     }
 
@@ -69,8 +69,9 @@ def tilejson_for(request, specs: list[LayerSpec]) -> dict:
         "attribution": "; ".join(sorted({str(s.source) for s in specs if s.source})),
         "scheme": "xyz",
         "tiles": [request.build_absolute_uri(f"/tiles/{key}/") + "{z}/{x}/{y}.mvt"],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
+        # The zooms any of the layers is shown at (each layer's own in vector_layers).
+        "minzoom": min((s.minzoom for s in specs), default=0),
+        "maxzoom": max((s.maxzoom for s in specs), default=MAX_ZOOM),
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 10],
         "vector_layers": [_vector_layer(s) for s in specs],

@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from core.errors import json_errors
-from layers.registry import BUILTIN_SLUGS
+from layers.registry import registered_slugs, restricted_builtin_slugs
 from layers.spec import can_see_restricted_layers
 from logins.basic import basic_auth
 from tiles import cache
@@ -50,7 +50,13 @@ def tile(request, layers: str, z: int, x: int, y: int):
     check_tile(z, x, y)
     # The warm path: one query finds the tile and checks that the caller may see its
     # imported layers; the layers' specs are only built for a tile that must be made.
-    imported = [s for s in slugs if s not in BUILTIN_SLUGS]
+    builtin = registered_slugs()
+    imported = [s for s in slugs if s not in builtin]
+    # A built-in layer that is not public is checked against its own permission first (a
+    # 404 to whoever may not see it), and its tiles are never shared.
+    restricted = [s for s in slugs if s in restricted_builtin_slugs()]
+    if restricted:
+        specs_named(",".join(restricted), request.user)
     hit = cache.cached_visible(
         ",".join(slugs), imported, can_see_restricted_layers(request.user), z, x, y
     )
@@ -58,7 +64,7 @@ def tile(request, layers: str, z: int, x: int, y: int):
         data, etag = hit
     else:
         data, etag = compute_tile(specs_named(layers, request.user), z, x, y)
-    private = has_staff_only(imported, request.user)
+    private = bool(restricted) or has_staff_only(imported, request.user)
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
         return _headers(HttpResponse(status=304), etag, private)
     if not data:

@@ -4,15 +4,13 @@
 ``public_precision_m`` metres (in UTM 48N, the city's zone), set by a trigger on every
 insert and move, and recomputed for all of a category's items when its precision changes:
 no path (API, admin, psql) can leave an exact point in a public output. Writes to items and
-categories forget the cached vector tiles of the "feedback" layer they touch.
+categories forget the cached vector tiles of the "feedback" layer they touch: the tiles app
+installs those triggers after every migrate from the layer's declaration (feedback/public.py,
+tiles/triggers.py); unapplying this migration drops them with the column they read.
 """
-
-from importlib import import_module
 
 import django.contrib.gis.db.models.fields
 from django.db import migrations
-
-tiles_triggers = import_module("tiles.migrations.0002_invalidation_triggers")
 
 COARSEN = """
 CREATE OR REPLACE FUNCTION feedback_coarsen(g geometry, metres integer)
@@ -55,15 +53,6 @@ DROP FUNCTION IF EXISTS feedback_item_public_geom();
 DROP FUNCTION IF EXISTS feedback_coarsen(geometry, integer);
 """
 
-TILE_TRIGGERS = "\n".join(
-    [
-        tiles_triggers._row_trigger_sql(
-            "feedback_feedbackitem", "'feedback'", "", geom="r.public_geom"
-        ),
-        tiles_triggers._whole_trigger_sql("feedback_feedbackcategory", "'feedback'"),
-    ]
-)
-
 TILE_UNDO = "\n".join(
     [
         f"DROP TRIGGER IF EXISTS tiles_forget_feedback_feedbackitem_{s} ON feedback_feedbackitem;"
@@ -96,5 +85,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunSQL(COARSEN, UNDO),
-        migrations.RunSQL(TILE_TRIGGERS, TILE_UNDO),
+        # Forward: nothing (tiles/apps.py installs the triggers after migrate).
+        migrations.RunSQL(migrations.RunSQL.noop, TILE_UNDO),
     ]

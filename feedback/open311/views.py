@@ -19,7 +19,6 @@ from functools import wraps
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -38,26 +37,19 @@ from core.errors import (
 )
 from core.input_guard import body_limit, check_fields, check_request, upload_error
 from core.middleware import RETRY_AFTER_S, unavailable_message
-from feedback.api import parse_instant
-from feedback.intake import Submission, check_key, max_length, normalise_code, submit_once
-from feedback.models import (
-    OPEN_STATUSES,
-    Channel,
-    FeedbackCategory,
-    FeedbackItem,
-    FeedbackPhoto,
-    IdempotencyRecord,
-    Role,
-)
+from feedback import queries
+from feedback.intake import Submission, check_key, max_length, normalise_code
+from feedback.models import OPEN_STATUSES, Channel, FeedbackCategory, FeedbackItem
 from feedback.open311.render import errors, respond
+from feedback.params import csv_values, parse_instant
+from feedback.queries import RequestFilters
+from feedback.services import PreparedReport, key_scope, service_account_actor, submit_report
 from feedback.shapes import is_public, photo_positions
-from feedback.workflow import Actor
 from layers.params import parse_lon_lat
 
 # When this endpoint's behaviour last changed (the discovery document's "changeset").
 CHANGESET = "2026-11-26T00:00:00+07:00"
 DEFAULT_DAYS = 90
-MAX_REQUESTS = 1000
 
 
 def georeport(view):
@@ -135,7 +127,7 @@ def services(request, fmt: str):
     """The service list: one service per active feedback category."""
     _method(request, "GET")
     english = _english()
-    listed = [_service(c, english) for c in FeedbackCategory.objects.filter(is_active=True)]
+    listed = [_service(c, english) for c in queries.active_categories()]
     return respond(fmt, "services", listed)
 
 
@@ -143,7 +135,7 @@ def services(request, fmt: str):
 def service_definition(request, code: str, fmt: str):
     """A service's definition: its code and (none of) its extra attributes."""
     _method(request, "GET")
-    if not FeedbackCategory.objects.filter(code=code, is_active=True).exists():
+    if not queries.active_categories().filter(code=code).exists():
         raise NotFound(_("No service {code}.").format(code=repr(code)))
     return respond(fmt, "service_definition", {"service_code": code, "attributes": []})
 
@@ -197,45 +189,33 @@ def _request_json(item: FeedbackItem, request, english: bool) -> dict:
     }
 
 
-def _requests():
-    """Every request, rejected and merged ones included: GeoReport clients learn their fate
-    (closed, with the reason or the item they went into) from the list as from the id."""
-    return FeedbackItem.objects.select_related("category", "ward", "merged_into")
+def _filters(params) -> RequestFilters:
+    """GeoReport v2's filters; without ``start_date`` and ``end_date``, the last 90 days."""
+    ids = tuple(normalise_code(c) for c in csv_values(params, "service_request_id"))
+    if ids:
+        return RequestFilters(ids=ids)  # the other parameters are ignored (specification)
+    status = params.get("status", "")
+    wanted = {s.strip() for s in status.split(",")} if status else set()
+    if not wanted <= {"open", "closed"}:
+        raise InvalidParameter(_("'status' is open or closed."), parameter="status")
+    start = parse_instant(params, "start_date", end=False)
+    end = parse_instant(params, "end_date", end=True)
+    if start is None and end is None:
+        start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+    if start and end and start > end:
+        raise InvalidParameter(_("'start_date' is after 'end_date'."), parameter="start_date")
+    return RequestFilters(
+        service_codes=csv_values(params, "service_code"),
+        status=wanted.pop() if len(wanted) == 1 else None,
+        start=start,
+        end=end,
+    )
 
 
 def _list(request, fmt: str):
-    params = request.GET
-    items = _requests()
-    ids = [normalise_code(c) for c in params.get("service_request_id", "").split(",") if c.strip()]
-    if ids:
-        items = items.filter(tracking_code__in=ids)  # other parameters are ignored (spec)
-    else:
-        codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
-        if codes:
-            items = items.filter(category__code__in=codes)
-        status = params.get("status", "")
-        if status:
-            wanted = {s.strip() for s in status.split(",")}
-            if not wanted <= {"open", "closed"}:
-                raise InvalidParameter(_("'status' is open or closed."), parameter="status")
-            if wanted == {"open"}:
-                items = items.filter(status__in=OPEN_STATUSES)
-            elif wanted == {"closed"}:
-                items = items.exclude(status__in=OPEN_STATUSES)
-        start = parse_instant(params, "start_date", end=False)
-        end = parse_instant(params, "end_date", end=True)
-        if start is None and end is None:
-            start = timezone.now() - timedelta(days=DEFAULT_DAYS)
-        if start and end and start > end:
-            raise InvalidParameter(_("'start_date' is after 'end_date'."), parameter="start_date")
-        if start:
-            items = items.filter(created_at__gte=start)
-        if end:
-            items = items.filter(created_at__lte=end)
     english = _english()
-    photos = Prefetch("photos", queryset=FeedbackPhoto.objects.only("item_id", "position"))
-    page = items.prefetch_related(photos).order_by("-created_at")[:MAX_REQUESTS]
-    return respond(fmt, "service_requests", [_request_json(i, request, english) for i in page])
+    found = queries.georeport_requests(_filters(request.GET))
+    return respond(fmt, "service_requests", [_request_json(i, request, english) for i in found])
 
 
 def _service_account(request) -> keys.ServiceAccount:
@@ -307,8 +287,11 @@ def _file(request, fmt: str):
     if not submission.category:
         raise InvalidParameter(_("'service_code' is required."), parameter="service_code")
     key = request.headers.get("Idempotency-Key")
-    item, created = submit_once(
-        submission, Actor(None, Role.RESIDENT), scope=f"key:{account.key.prefix}", key=key
+    item, created = submit_report(
+        service_account_actor(),
+        PreparedReport(submission),
+        scope=key_scope(account.key.prefix),
+        key=key,
     )
     entry = {
         "service_request_id": item.tracking_code,
@@ -341,9 +324,7 @@ def request_detail(request, request_id: str, fmt: str):
     rejected or merged request answers too (closed, with the reason or the item it went
     into), so that the client that filed it learns what became of it."""
     _method(request, "GET")
-    item = _requests().filter(tracking_code=normalise_code(request_id)).first()
-    if item is None:
-        raise NotFound(_("No service request {id}.").format(id=request_id))
+    item = queries.georeport_request(normalise_code(request_id))
     return respond(fmt, "service_requests", [_request_json(item, request, _english())])
 
 
@@ -352,12 +333,6 @@ def token(request, token_id: str, fmt: str):
     """The request a token (the ``Idempotency-Key`` of a POST) became."""
     _method(request, "GET")
     check_key(token_id)
-    record = (
-        IdempotencyRecord.objects.filter(key=token_id, scope__startswith="key:")
-        .select_related("item")
-        .first()
-    )
-    if record is None:
-        raise NotFound(_("No request was filed with token {token}.").format(token=token_id))
-    entry = {"service_request_id": record.item.tracking_code, "token": token_id}
+    item = queries.request_for_token(token_id)
+    entry = {"service_request_id": item.tracking_code, "token": token_id}
     return respond(fmt, "service_requests", [entry])

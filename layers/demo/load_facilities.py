@@ -13,7 +13,9 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from layers.demo.facilities import CATEGORIES, FacilitySpec, demo_facilities
+from layers.demo.catalogue import CATEGORIES
+from layers.demo.facilities import demo_facilities
+from layers.demo.facility_details import FacilitySpec
 from layers.facilities import assign_wards
 from layers.models import Facility, FacilityCategory
 from layers.names import normalise_name, search_form

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -145,19 +144,10 @@ def conformance(urls: Urls, html: bool) -> dict:
 
 def temporal_extent(spec: LayerSpec) -> tuple[str, str] | None:
     """First and last time of a layer's features (RFC 3339, UTC), or None without time."""
-    if spec.time_sql is None:
+    times = features.time_range(spec)
+    if times is None:
         return None
-    with connection.cursor() as cursor:
-        # SQL from the registry's declarations; the values are bound parameters.
-        cursor.execute(
-            f"SELECT min({spec.time_sql}), max({spec.time_sql}) "  # noqa: S608
-            f"FROM {spec.from_sql} WHERE ({spec.where_sql}) AND {spec.geom_sql} IS NOT NULL",
-            spec.params,
-        )
-        first, last = cursor.fetchone()
-    if first is None:
-        return None
-    return _rfc3339(first), _rfc3339(last)
+    return _rfc3339(times[0]), _rfc3339(times[1])
 
 
 def _rfc3339(value: datetime) -> str:

@@ -5,324 +5,26 @@ OpenAPI fragments) rather than generated from the views: clients such as GDAL an
 read the parameters of ``/collections/{collectionId}/items`` from it, and the queryable
 properties of each collection from its own ``/collections/<id>/items`` path, which lists
 one query parameter per filterable property the caller may see.
+
+The shared parameters and queryables are in ``openapi_parameters``, the schemas in
+``openapi_schemas``; this module writes the paths and the document.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.schema import GEOJSON_GEOMETRY
-from layers.crs import CRS84
-from layers.feature_params import OGC_PARAMS
-from layers.features import MAX_NEAREST, MAX_RADIUS_M
-from layers.ogc.documents import CRS_URIS, GEOJSON, HTML, JSON, OPENAPI_JSON
+from layers.ogc.documents import GEOJSON, HTML, JSON, OPENAPI_JSON
+from layers.ogc.openapi_parameters import (
+    ITEM_PARAMS,
+    ITEMS_PARAMS,
+    parameters,
+    property_parameters,
+    ref,
+)
+from layers.ogc.openapi_schemas import schemas
 from layers.spec import LayerSpec
 
 OPENAPI_VERSION = "3.0.3"
-# "lon,lat": the views count the parts; each must then be a number in range.
-TWO_VALUES = r"^[^,]+,[^,]+$"
-
-
-def _ref(kind: str, name: str) -> dict:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def _parameters() -> dict:
-    limit_max = settings.COMMONMAP["OGC_LIMIT_MAX"]
-    limit_default = settings.COMMONMAP["OGC_LIMIT_DEFAULT"]
-    crs_schema = {"type": "string", "format": "uri", "enum": list(CRS_URIS), "default": CRS84}
-
-    def query(name: str, description: str, schema: dict, *, empty: bool = True, **extra) -> dict:
-        """An optional query parameter; ``empty``: an empty value counts as absent."""
-        parameter = {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "description": str(description),
-            "schema": schema,
-            **extra,
-        }
-        if empty:
-            parameter["allowEmptyValue"] = True
-        return parameter
-
-    return {
-        "f": query(
-            "f",
-            _("The format of the answer: json (GeoJSON for features) or html."),
-            {"type": "string", "enum": ["json", "html"]},
-            style="form",
-            explode=False,
-        ),
-        "collectionId": {
-            "name": "collectionId",
-            "in": "path",
-            "required": True,
-            "description": str(_("The collection (layer) identifier.")),
-            "schema": {"type": "string"},
-        },
-        "featureId": {
-            "name": "featureId",
-            "in": "path",
-            "required": True,
-            "description": str(_("The feature identifier.")),
-            "schema": {"type": "string"},
-        },
-        "limit": query(
-            "limit",
-            _(
-                "Features per page: 1 to {maximum} (default {default}); a larger value is "
-                "capped to {maximum} and the answer says so."
-            ).format(maximum=limit_max, default=limit_default),
-            # As in OGC's own definition: a larger limit is not an error, it is capped.
-            {"type": "integer", "minimum": 1, "maximum": limit_max, "default": limit_default},
-            style="form",
-            explode=False,
-        ),
-        "offset": query(
-            "offset",
-            _("Features to skip (the next links set it)."),
-            {"type": "integer", "minimum": 0, "default": 0},
-        ),
-        "bbox": query(
-            "bbox",
-            _(
-                "Only features that intersect this box: minLon,minLat,maxLon,maxLat in CRS84, "
-                "or in the CRS given by bbox-crs (in that CRS's axis order); with 6 numbers "
-                "(minLon,minLat,minHeight,maxLon,maxLat,maxHeight) the heights are ignored."
-            ),
-            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
-            empty=False,
-            style="form",
-            explode=False,
-        ),
-        "bbox-crs": query(
-            "bbox-crs",
-            _("The CRS of bbox (default CRS84)."),
-            crs_schema,
-            style="form",
-            explode=False,
-        ),
-        "crs": query(
-            "crs",
-            _("The CRS of the geometries in the answer (default CRS84)."),
-            crs_schema,
-            style="form",
-            explode=False,
-        ),
-        "datetime": query(
-            "datetime",
-            _(
-                "Only features whose time is this instant or date, or in this interval "
-                "(start/end, .. for an open end); layers with time only."
-            ),
-            {"type": "string", "minLength": 1},
-            empty=False,
-            style="form",
-            explode=False,
-        ),
-        "properties": query(
-            "properties",
-            _("The properties to return, comma-separated (default: all)."),
-            {"type": "array", "items": {"type": "string"}},
-            style="form",
-            explode=False,
-        ),
-        "sortby": query(
-            "sortby",
-            _("Properties to sort by, comma-separated; -name for descending order."),
-            {"type": "array", "items": {"type": "string"}},
-            style="form",
-            explode=False,
-        ),
-        "q": query(
-            "q",
-            _("Only features whose name contains this text (diacritics optional)."),
-            {"type": "string"},
-        ),
-        "near": query(
-            "near",
-            _("lon,lat: only features within 'radius' metres of this point."),
-            {"type": "string", "pattern": TWO_VALUES},
-            empty=False,
-        ),
-        "radius": query(
-            "radius",
-            _("Metres, with 'near' (at most {maximum:g}).").format(maximum=MAX_RADIUS_M),
-            {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": MAX_RADIUS_M},
-        ),
-        "nearest": query(
-            "nearest",
-            _("lon,lat: the 'k' features nearest to this point, nearest first."),
-            {"type": "string", "pattern": TWO_VALUES},
-            empty=False,
-        ),
-        "k": query(
-            "k",
-            _("How many nearest features (default 10)."),
-            {"type": "integer", "minimum": 1, "maximum": MAX_NEAREST, "default": 10},
-        ),
-    }
-
-
-_ITEMS_PARAMS = (
-    "limit",
-    "offset",
-    "bbox",
-    "bbox-crs",
-    "crs",
-    "datetime",
-    "properties",
-    "sortby",
-    "q",
-    "near",
-    "radius",
-    "nearest",
-    "k",
-    "f",
-)
-_ITEM_PARAMS = ("crs", "properties", "f")
-
-
-def _schemas() -> dict:
-    link = {
-        "type": "object",
-        "required": ["href"],
-        "properties": {
-            "href": {"type": "string"},
-            "rel": {"type": "string"},
-            "type": {"type": "string"},
-            "hreflang": {"type": "string"},
-            "title": {"type": "string"},
-            "length": {"type": "integer"},
-        },
-    }
-    links = {"type": "array", "items": _ref("schemas", "link")}
-    return {
-        "link": link,
-        "landingPage": {
-            "type": "object",
-            "required": ["links"],
-            "properties": {
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "links": links,
-            },
-        },
-        "confClasses": {
-            "type": "object",
-            "required": ["conformsTo"],
-            "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
-        },
-        "extent": {
-            "type": "object",
-            "properties": {
-                "spatial": {
-                    "type": "object",
-                    "properties": {
-                        "bbox": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "array",
-                                "minItems": 4,
-                                "maxItems": 6,
-                                "items": {"type": "number"},
-                            },
-                        },
-                        "crs": {"type": "string", "enum": [CRS84], "default": CRS84},
-                    },
-                },
-                "temporal": {
-                    "type": "object",
-                    "properties": {
-                        "interval": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "array",
-                                "minItems": 2,
-                                "maxItems": 2,
-                                "items": {
-                                    "type": "string",
-                                    "format": "date-time",
-                                    "nullable": True,
-                                },
-                            },
-                        },
-                        "trs": {"type": "string"},
-                    },
-                },
-            },
-        },
-        "collection": {
-            "type": "object",
-            "required": ["id", "links"],
-            "properties": {
-                "id": {"type": "string"},
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "links": links,
-                "extent": _ref("schemas", "extent"),
-                "itemType": {"type": "string", "default": "feature"},
-                "crs": {"type": "array", "items": {"type": "string"}},
-                "storageCrs": {"type": "string"},
-            },
-        },
-        "collections": {
-            "type": "object",
-            "required": ["links", "collections"],
-            "properties": {
-                "links": links,
-                "collections": {"type": "array", "items": _ref("schemas", "collection")},
-            },
-        },
-        "geometryGeoJSON": GEOJSON_GEOMETRY,
-        "featureGeoJSON": {
-            "type": "object",
-            "required": ["type", "geometry", "properties"],
-            "properties": {
-                "type": {"type": "string", "enum": ["Feature"]},
-                "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                "geometry": {
-                    "allOf": [_ref("schemas", "geometryGeoJSON")],
-                    "nullable": True,
-                },
-                "properties": {"type": "object", "nullable": True},
-                "links": links,
-            },
-        },
-        "featureCollectionGeoJSON": {
-            "type": "object",
-            "required": ["type", "features"],
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
-                "links": links,
-                "timeStamp": {"type": "string", "format": "date-time"},
-                "numberMatched": {"type": "integer", "minimum": 0},
-                "numberReturned": {"type": "integer", "minimum": 0},
-                "limitCapped": {
-                    "type": "object",
-                    "properties": {
-                        "requested": {"type": "integer"},
-                        "applied": {"type": "integer"},
-                        "detail": {"type": "string"},
-                    },
-                },
-            },
-        },
-        "exception": {
-            "type": "object",
-            "required": ["detail", "code"],
-            "properties": {
-                "detail": {"type": "string"},
-                "code": {"type": "string"},
-                "parameter": {"type": "string"},
-                "hint": {"type": "string"},
-            },
-        },
-    }
 
 
 def _html() -> dict:
@@ -332,7 +34,7 @@ def _html() -> dict:
 def _ok(description: str, media_type: str, schema: str) -> dict:
     return {
         "description": str(description),
-        "content": {media_type: {"schema": _ref("schemas", schema)}, **_html()},
+        "content": {media_type: {"schema": ref("schemas", schema)}, **_html()},
     }
 
 
@@ -345,7 +47,7 @@ def _errors(*statuses: str) -> dict:
     return {
         status: {
             "description": str(descriptions[status]),
-            "content": {JSON: {"schema": _ref("schemas", "exception")}},
+            "content": {JSON: {"schema": ref("schemas", "exception")}},
         }
         for status in statuses
     }
@@ -364,45 +66,11 @@ def _operation(operation_id: str, summary: str, tag: str, parameters: list, resp
     }
 
 
-def _property_parameters(spec: LayerSpec, user) -> list[dict]:
-    """One query parameter per filterable property: ``name=a,b`` is "equal to a or b"."""
-    parameters = []
-    for prop in spec.visible_fields(user):
-        if not prop.filterable or prop.name in OGC_PARAMS:
-            continue
-        items = prop.json_schema()
-        description = str(
-            _("{title}: only features whose value is one of these (comma-separated).")
-        ).format(title=prop.title or prop.name)
-        # Any value may be asked for (one no feature has matches none): the known values
-        # are said, not enforced.
-        if "enum" in items:
-            items = {k: v for k, v in items.items() if k != "enum"}
-            description += " " + str(_("Values: {values}.")).format(
-                values=", ".join(map(str, prop.json_schema()["enum"]))
-            )
-        parameter = {
-            "name": prop.name,
-            "in": "query",
-            "required": False,
-            "description": description,
-            "schema": {"type": "array", "items": items},
-            "style": "form",
-            "explode": False,
-        }
-        if items.get("type") != "string" or "format" in items:
-            # An empty value (an empty list) is a 400 for numbers, dates, booleans; for text
-            # it is the value "".
-            parameter["schema"]["minItems"] = 1
-        parameters.append(parameter)
-    return parameters
-
-
 def _collection_paths(spec: LayerSpec, user) -> dict:
     base = f"/collections/{spec.slug}"
-    items_params = [_ref("parameters", name) for name in _ITEMS_PARAMS]
-    item_params = [_ref("parameters", "featureId")] + [
-        _ref("parameters", name) for name in _ITEM_PARAMS
+    items_params = [ref("parameters", name) for name in ITEMS_PARAMS]
+    item_params = [ref("parameters", "featureId")] + [
+        ref("parameters", name) for name in ITEM_PARAMS
     ]
     tag = spec.slug
     return {
@@ -410,14 +78,14 @@ def _collection_paths(spec: LayerSpec, user) -> dict:
             f"describe-{spec.slug}",
             _("Describe {title}").format(title=spec.title),
             tag,
-            [_ref("parameters", "f")],
+            [ref("parameters", "f")],
             {**{"200": _ok(_("The collection."), JSON, "collection")}, **_errors("400")},
         ),
         f"{base}/items": _operation(
             f"get-{spec.slug}-features",
             _("Features of {title}").format(title=spec.title),
             tag,
-            items_params + _property_parameters(spec, user),
+            items_params + property_parameters(spec, user),
             {
                 "200": _ok(_("A page of features."), GEOJSON, "featureCollectionGeoJSON"),
                 **_errors("400"),
@@ -435,27 +103,27 @@ def _collection_paths(spec: LayerSpec, user) -> dict:
 
 def document(server_url: str, specs: list[LayerSpec], user) -> dict:
     """The OpenAPI 3.0 document of the API as this caller sees it (their collections)."""
-    collection_id = _ref("parameters", "collectionId")
+    collection_id = ref("parameters", "collectionId")
     paths = {
         "/": _operation(
             "getLandingPage",
             pgettext("OGC API", "Landing page"),
             "Capabilities",
-            [_ref("parameters", "f")],
+            [ref("parameters", "f")],
             {"200": _ok(_("The landing page."), JSON, "landingPage"), **_errors("400")},
         ),
         "/conformance": _operation(
             "getConformanceDeclaration",
             _("Conformance classes implemented by this server"),
             "Capabilities",
-            [_ref("parameters", "f")],
+            [ref("parameters", "f")],
             {"200": _ok(_("The conformance classes."), JSON, "confClasses"), **_errors("400")},
         ),
         "/api": _operation(
             "getAPIDefinition",
             _("This API definition"),
             "Capabilities",
-            [_ref("parameters", "f")],
+            [ref("parameters", "f")],
             {
                 "200": {
                     "description": str(_("The API definition (OpenAPI 3.0).")),
@@ -468,21 +136,21 @@ def document(server_url: str, specs: list[LayerSpec], user) -> dict:
             "getCollections",
             _("The collections (layers)"),
             "Capabilities",
-            [_ref("parameters", "f")],
+            [ref("parameters", "f")],
             {"200": _ok(_("The collections."), JSON, "collections"), **_errors("400")},
         ),
         "/collections/{collectionId}": _operation(
             "describeCollection",
             _("Describe a collection"),
             "Capabilities",
-            [collection_id, _ref("parameters", "f")],
+            [collection_id, ref("parameters", "f")],
             {"200": _ok(_("The collection."), JSON, "collection"), **_errors("400", "404")},
         ),
         "/collections/{collectionId}/items": _operation(
             "getFeatures",
             _("Features of a collection"),
             "Data",
-            [collection_id] + [_ref("parameters", name) for name in _ITEMS_PARAMS],
+            [collection_id] + [ref("parameters", name) for name in ITEMS_PARAMS],
             {
                 "200": _ok(_("A page of features."), GEOJSON, "featureCollectionGeoJSON"),
                 **_errors("400", "404"),
@@ -492,8 +160,8 @@ def document(server_url: str, specs: list[LayerSpec], user) -> dict:
             "getFeature",
             pgettext("OGC API", "One feature"),
             "Data",
-            [collection_id, _ref("parameters", "featureId")]
-            + [_ref("parameters", name) for name in _ITEM_PARAMS],
+            [collection_id, ref("parameters", "featureId")]
+            + [ref("parameters", name) for name in ITEM_PARAMS],
             {"200": _ok(_("The feature."), GEOJSON, "featureGeoJSON"), **_errors("400", "404")},
         ),
     }
@@ -519,5 +187,5 @@ def document(server_url: str, specs: list[LayerSpec], user) -> dict:
             *({"name": spec.slug, "description": str(spec.title)} for spec in specs),
         ],
         "paths": paths,
-        "components": {"parameters": _parameters(), "schemas": _schemas()},
+        "components": {"parameters": parameters(), "schemas": schemas()},
     }

@@ -1,22 +1,20 @@
--- Put each facility in the ward of the current boundary generation (valid_to IS NULL)
--- whose polygon covers its point; outside every ward, no ward. The subdivided pieces
--- hold the same polygons (ST_Subdivide), so each test touches few vertices. A point
--- exactly on a shared border is covered by both wards: the lower code wins, as in the
--- point lookup, so the answer never depends on row order or on the plan.
+-- Put each facility in the ward that holds its point on the given day, by the one rule
+-- (resolve_ward.sql: the generation valid that day, on a shared border the lower code);
+-- outside every ward, no ward. A generation loaded ahead of its date moves nothing.
 -- Only rows whose ward actually changes are written: a second run writes nothing.
--- Parameters: facility_ids (bigint array, NULL for every facility), ward_rank (smallint).
-WITH target AS (
-    SELECT f.id,
-           (SELECT s.area_id
-            FROM layers_areasubdivision AS s
-            JOIN layers_boundarygeneration AS g ON g.id = s.generation_id
-            WHERE g.valid_to IS NULL
-              AND s.level_rank = %(ward_rank)s
-              AND ST_Covers(s.geom, f.geom)
-            ORDER BY s.code
-            LIMIT 1) AS ward_id
+-- Parameters: facility_ids (bigint array, NULL for every facility), day (date),
+-- ward_rank (smallint).
+WITH points AS (
+    SELECT f.id AS key, f.geom
     FROM layers_facility AS f
     WHERE %(facility_ids)s::bigint[] IS NULL OR f.id = ANY (%(facility_ids)s::bigint[])
+),
+hits AS ({resolve_ward}),
+target AS (
+    SELECT p.key AS id,
+           CASE WHEN h.level_rank = %(ward_rank)s THEN h.area_id END AS ward_id
+    FROM points AS p
+    LEFT JOIN hits AS h ON h.key = p.key
 )
 UPDATE layers_facility AS f
 SET ward_id = target.ward_id,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from feedback.demo import SAMPLE, load_demo_feedback
 from feedback.models import FeedbackItem
-from layers.facilities import ward_for_point
+from layers.wards import resolve_ward
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_demo_reports_are_routed_spread_over_the_workflow_and_loaded_once():
     items = list(FeedbackItem.objects.select_related("ward"))
     assert len(items) == 60
     assert all(SAMPLE in item.description for item in items)
-    assert all(item.ward == ward_for_point(item.geom) for item in items)
+    assert all(item.ward == resolve_ward(item.geom) for item in items)
     statuses = Counter(item.status for item in items)
     assert {"received", "accepted", "in_progress", "resolved"} <= statuses.keys()
     assert len({item.category_id for item in items}) >= 5

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from feedback.intake import Submission, submit
 from feedback.models import Role, StaffMembership
 from feedback.workflow import actor_for
-from tests.geoportal.test_bad_input import BEN_THANH
+from tests.geoportal.bad_input import BEN_THANH
 
 pytestmark = pytest.mark.django_db
 

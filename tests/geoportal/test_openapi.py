@@ -19,7 +19,34 @@ def test_schema_is_openapi_3_with_the_lookup_and_areas_operations(schema):
 
 def test_schema_documents_the_area_filters(schema):
     names = {p["name"] for p in schema["paths"]["/api/v1/areas/"]["get"]["parameters"]}
-    assert {"level", "parent", "q", "bbox", "generation", "simplify", "page", "page_size"} <= names
+    expected = {"level", "parent_code", "q", "bbox", "generation", "simplify", "page", "page_size"}
+    assert expected <= names
+
+
+PAGED_LISTS = [
+    "/api/v1/areas/",
+    "/api/v1/layers/{slug}/features/",
+    "/api/v1/imports/",
+    "/api/v1/feedback/items/",
+]
+
+
+def _page_size(schema, path: str) -> dict:
+    operation = schema["paths"][path]["get"]
+    return next(p for p in operation["parameters"] if p["name"] == "page_size")
+
+
+def test_every_paged_list_documents_one_page_size_and_its_404(schema, settings):
+    maximum = settings.COMMONMAP["PAGE_SIZE_MAX"]
+    for path in PAGED_LISTS:
+        size = _page_size(schema, path)["schema"]
+        ranges = [
+            (part["minimum"], part["maximum"])
+            for part in size["anyOf"]
+            if part.get("type") == "integer"
+        ]
+        assert ranges == [(1, maximum)], path
+        assert "404" in schema["paths"][path]["get"]["responses"], path
 
 
 def test_docs_page_serves_self_hosted_swagger_ui(client):

@@ -1,12 +1,19 @@
-"""Shared helpers of the importer tests: real files (copies of ../shared/data) and one runner."""
+"""Shared helpers of the importer tests: real files (copies of ../shared/data), one runner
+for the core, the upload API's client side, and the boundary files of ``--layer areas``."""
 
+import zipfile
 from pathlib import Path
 
 import pytest
+import shapely
+from django.contrib.auth.models import Permission, User
 from django.utils import translation
+from shapely.geometry import mapping
 
+from importers.jobs import run_next
 from importers.params import ImportParams
 from importers.services import run_import
+from tests.importers.boundary_files import ogr2ogr, shape, wards, write_features
 
 # Copies of ../shared/data (a clean clone has no ../shared): tests/data/README.md.
 SHARED = Path(__file__).resolve().parents[1] / "data" / "shared"
@@ -79,3 +86,100 @@ def english():
     (the site's default is Vietnamese; tests/importers/test_jobs.py checks that side)."""
     with translation.override("en"):
         yield
+
+
+# --- the upload API, as staff use it (tests/importers/test_api*.py and the scenario tests) ---
+
+URL = "/api/v1/imports/"
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path) -> Path:
+    """Uploads wait in the test's own folder, never in the project's run/imports."""
+    folder = tmp_path / "uploads"
+    settings.COMMONMAP = {**settings.COMMONMAP, "IMPORT_DIR": str(folder)}
+    return folder
+
+
+def make_user(username: str, *codenames: str) -> User:
+    """A user holding the given permissions of the importers app."""
+    user = User.objects.create_user(username)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="importers", codename__in=codenames)
+    )
+    return user
+
+
+@pytest.fixture
+def staff(client) -> User:
+    """GIS staff, signed in, allowed to upload."""
+    user = make_user("lan", "add_importjob")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def provinces_zip(tmp_path) -> Path:
+    """The provinces Shapefile with its sidecars in one zip, as staff upload it."""
+    path = tmp_path / "tinh.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for suffix in SHAPEFILE_PARTS:
+            part = PROVINCES_SHP.with_suffix(suffix)
+            archive.write(part, part.name)
+    return path
+
+
+def upload(client, path: Path, **fields):
+    """POST a file with the import's parameters as a multipart form."""
+    with path.open("rb") as handle:
+        return client.post(URL, {"file": handle, **fields})
+
+
+def queued(response) -> dict:
+    """The job body of an accepted upload."""
+    assert response.status_code == 202, response.content
+    return response.json()
+
+
+def run_job(client, job: dict) -> dict:
+    """Let the worker run the next job, and read it back through the API.
+
+    The worker has no request to take a language from; English is set here because the
+    tests assert English messages.
+    """
+    with translation.override("en"):
+        ran = run_next()
+    assert ran is not None and str(ran.id) == job["id"]
+    response = client.get(job["url"])
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def import_file(client, path: Path, **fields) -> dict:
+    """Upload and run: the finished job as the API shows it."""
+    return run_job(client, queued(upload(client, path, **fields)))
+
+
+def error(response, status: int, code: str) -> dict:
+    """The error body, with its status and code checked."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code
+    return body
+
+
+# --- boundary files (tests/importers/test_boundar*.py) -----------------------------------
+
+
+@pytest.fixture
+def wards_in_vn2000(tmp_path) -> Path:
+    """All wards, shrunk by 30 m, in a GeoPackage in VN-2000 / TM-3 105-45."""
+    rows = []
+    for ward in wards():
+        shrunk = shapely.buffer(shape(ward), -0.0003)  # about 30 m
+        rows.append(({"ma_xa": ward.code, "ten": ward.name}, mapping(shrunk)))
+    source = write_features(tmp_path / "wards.geojson", rows)
+    target = tmp_path / "ranh_gioi_xa.gpkg"
+    ogr2ogr("-f", "GPKG", "-t_srs", "EPSG:9210", target, source)
+    return target

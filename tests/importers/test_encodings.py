@@ -1,47 +1,39 @@
-"""Vietnamese text encodings: real legacy files decode to NFC, detection, names, round trips.
+"""Vietnamese text encodings: real legacy files decode to NFC, and round trips.
 
 The legacy bytes in ``tests/data/encodings/`` were made by other converters (glibc iconv and
 the npm package vietnamese-conversion, see its README), so these tests hold our tables
-against theirs, not our encoder against our decoder.
+against theirs, not our encoder against our decoder. Detection and encoding names have
+modules of their own (``test_encoding_detection.py``, ``test_encoding_names.py``).
 """
 
 import codecs
 import csv
-import dataclasses
 import io
 import json
 import unicodedata
-from pathlib import Path
 
 import pyogrio.raw
 import pytest
-from django.utils import translation
 
-from core.errors import InvalidParameter, status_for
-from importers.encodings import VIETNAMESE_LETTERS, Detection, canonical, decode, detect, from_cpg
-
-DATA = Path(__file__).parents[1] / "data" / "encodings"
-SHAPEFILES = {"tcvn3": "places_tcvn3", "vni": "places_vni", "cp1258": "places_cp1258"}
-# Written out by hand: the 67 lower-case letters that are not ASCII, by base vowel.
-LOWER = ("áàảãạ ăắằẳẵặ âấầẩẫậ đ éèẻẽẹ êếềểễệ íìỉĩị óòỏõọ ôốồổỗộ ơớờởỡợ úùủũụ ưứừửữự ýỳỷỹỵ").replace(
-    " ", ""
+from importers.encoding_detection import detect
+from importers.encodings import decode, from_cpg
+from importers.vietnamese_codecs import VIETNAMESE_LETTERS
+from tests.importers.encoded_files import (
+    DATA,
+    LETTERS,
+    LOWER,
+    SHAPEFILES,
+    TCVN3_CAPITALS,
+    cp1258_bytes,
+    dbf_bytes,
+    place_rows,
 )
-LETTERS = LOWER + LOWER.upper()
-TCVN3_CAPITALS = "ĂÂÊÔƠƯĐ"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages in English, whatever the site's default language."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(scope="module")
-def places() -> list[dict[str, str]]:
+def places() -> tuple[dict[str, str], ...]:
     """The fixtures' text as it should read: name, address, lon, lat."""
-    with open(DATA / "places_utf8.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return place_rows()
 
 
 @pytest.fixture(scope="module")
@@ -51,21 +43,6 @@ def other_converters() -> dict[str, dict[str, bytes]]:
         tables = json.load(f)
     converters = next(iter(tables.values())).keys()
     return {c: {letter: bytes.fromhex(t[c]) for letter, t in tables.items()} for c in converters}
-
-
-def dbf_bytes(encoding: str, field: str) -> list[bytes]:
-    """A text field's raw bytes as GDAL reads them (ISO-8859-1 maps each byte to itself)."""
-    path = DATA / f"{SHAPEFILES[encoding]}.shp"
-    _meta, _fids, _geometry, fields = pyogrio.raw.read(path, encoding="ISO-8859-1", columns=[field])
-    return [value.encode("latin-1") for value in fields[0]]
-
-
-def cp1258_bytes(letter: str) -> bytes:
-    """``letter`` as Windows-1258 writes it: base letter, then the tone as a combining mark."""
-    decomposed = unicodedata.normalize("NFD", letter)
-    tones = "".join(c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323")
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-    return (base + tones).encode("cp1258")  # Python's own codec, not ours
 
 
 # --- The fixtures: real legacy bytes ---------------------------------------------------------
@@ -164,77 +141,6 @@ def test_vni_reads_npm_bytes_for_every_letter_but_its_y_bug(other_converters):
     assert "ỷỹ".encode("vni") == b"y\xfby\xf5"  # UniKey's VNI-WIN: y + hook, y + tilde
 
 
-# --- Detection -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("field", ["name", "address"])
-@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
-def test_detect_picks_the_encoding_of_each_shapefile(encoding, field):
-    detection = detect(dbf_bytes(encoding, field))
-
-    assert detection.encoding == encoding
-    assert detection.confidence >= 0.9
-    label = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258"}[encoding]
-    assert detection.reason.startswith(f"The text is not UTF-8. Read as {label}, ")
-
-
-@pytest.mark.parametrize("size", [1, 2])
-@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
-def test_detect_needs_only_one_or_two_names(encoding, size):
-    names = dbf_bytes(encoding, "name")
-
-    guesses = [detect(names[i : i + size]).encoding for i in range(len(names))]
-
-    assert guesses == [encoding] * len(names)
-
-
-def test_detect_reason_quotes_the_text_as_read():
-    detection = detect([b"\xa7\xad\xeang L\xaa L\xeei"])
-
-    assert detection == Detection(
-        "tcvn3",
-        1.0,
-        "The text is not UTF-8. Read as TCVN3 (ABC), 3 of 3 accented words are Vietnamese "
-        "syllables (e.g. 'Đường Lê Lợi'); read as Windows-1258, 0 of 3 are.",
-    )
-
-
-def test_detect_ascii_only_is_utf8():
-    detection = detect([b"Quan 1", b"Ben Thanh"])
-
-    assert detection == Detection(
-        "utf-8", 1.0, "The text is ASCII only, so it reads the same in every encoding."
-    )
-
-
-def test_detect_valid_utf8_is_utf8(places):
-    detection = detect([place["name"].encode("utf-8") for place in places])
-
-    assert detection.encoding == "utf-8"
-    assert detection.confidence == 1.0
-    assert detection.reason.startswith("The text is valid UTF-8")
-
-
-def test_detect_without_text_has_no_confidence():
-    assert detect([b"", b""]).confidence == 0.0
-
-
-def test_detect_non_vietnamese_text_has_low_confidence():
-    samples = ["Café São Paulo".encode("cp1252"), "Müller Straße".encode("cp1252")]
-
-    detection = detect(samples)
-
-    assert detection.confidence < 0.5
-    assert detection.reason.endswith(
-        "None of the readings looks like Vietnamese: check the encoding."
-    )
-
-
-def test_detection_is_frozen():
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        detect([b"x"]).encoding = "vni"
-
-
 # --- NFC ---------------------------------------------------------------------------------------
 
 
@@ -316,94 +222,3 @@ def test_tcvn3_refuses_bytes_it_does_not_map():
     with pytest.raises(UnicodeDecodeError):
         b"\xb0".decode("tcvn3")
     assert decode(b"a\xb0", "tcvn3", errors="replace") == "a\ufffd"
-
-
-# --- Names ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("alias", "codec"),
-    [
-        ("tcvn3", "tcvn3"),
-        ("abc", "tcvn3"),
-        ("tcvn", "tcvn3"),
-        ("tcvn5712", "tcvn3"),
-        ("vn3", "tcvn3"),
-        ("TCVN3", "tcvn3"),
-        ("vni", "vni"),
-        ("vni-windows", "vni"),
-        ("vni_win", "vni"),
-    ],
-)
-def test_python_codecs_are_registered_under_every_alias(alias, codec):
-    raw = "Đường".encode(codec)
-
-    assert codecs.lookup(alias).name == codec
-    assert raw.decode(alias) == "Đường"
-    assert canonical(alias) == codec
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("UTF-8", "utf-8"),
-        ("utf8", "utf-8"),
-        ("Windows-1258", "cp1258"),
-        ("ANSI 1258", "cp1258"),
-        ("TCVN 5712", "tcvn3"),
-        ("VNI-Windows", "vni"),
-        ("latin-1", "latin-1"),
-        ("ISO-8859-1", "latin-1"),
-        ("cp1252", "cp1252"),
-        ("Windows-1252", "cp1252"),
-    ],
-)
-def test_canonical_names(name, expected):
-    assert canonical(name) == expected
-
-
-@pytest.mark.parametrize(
-    ("cpg", "expected"),
-    [
-        ("UTF-8", "utf-8"),
-        ("utf8", "utf-8"),
-        ("65001", "utf-8"),
-        ("UTF-8\r\n", "utf-8"),
-        ("\ufeffUTF-8", "utf-8"),
-        ("1258", "cp1258"),
-        ("CP1258", "cp1258"),
-        ("ANSI 1258", "cp1258"),
-        ("Windows-1258", "cp1258"),
-        ("1252", "cp1252"),
-        ("ANSI 1252", "cp1252"),
-        ("ISO-8859-1", "latin-1"),
-        ("88591", "latin-1"),
-        ("8859-15", "iso8859-15"),
-    ],
-)
-def test_from_cpg(cpg, expected):
-    assert from_cpg(cpg) == expected
-
-
-@pytest.mark.parametrize("cpg", ["", "  \r\n", "LDID/87", "Klingon"])
-def test_from_cpg_unrecognised_is_none(cpg):
-    assert from_cpg(cpg) is None
-
-
-def test_unknown_encoding_is_refused_with_the_supported_list():
-    with pytest.raises(InvalidParameter) as caught:
-        canonical("klingon")
-
-    error = caught.value
-    assert error.message == (
-        "Unknown text encoding 'klingon'. Supported: UTF-8, Windows-1258 (cp1258), "
-        "TCVN3 (ABC), VNI, or a code page such as cp1252."
-    )
-    assert error.parameter == "encoding"
-    assert status_for(error) == 400
-
-
-@pytest.mark.parametrize("name", ["rot13", "base64", "99999"])
-def test_codecs_that_are_not_text_encodings_are_refused(name):
-    with pytest.raises(InvalidParameter):
-        decode(b"abc", name)

@@ -19,13 +19,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
+from psycopg import sql
 
 from importers import geometry
 from importers.extent import city_extent
 from importers.jobs import run_next
 from layers.writable import writable_sql
-from tests.importers.conftest import write_geojson
-from tests.importers.test_api import import_dir, import_file, staff  # noqa: F401 (fixtures)
+from tests.importers.conftest import import_file, write_geojson
 from tests.tiles.xyz import tile_of
 
 pytestmark = pytest.mark.django_db
@@ -183,9 +183,11 @@ def test_every_stored_geometry_is_one_the_outputs_write_as_it_is(importer, tmp_p
     assert (report.imported, report.geometry_type) == (4, "Geometry")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FILTER (WHERE {writable_sql('f.geom')} = f.geom), count(*) "
-            "FROM layers_feature f JOIN layers_layer l ON l.id = f.layer_id "
-            "WHERE l.slug = 'ghi-duoc'"
+            sql.SQL(
+                "SELECT count(*) FILTER (WHERE {} = f.geom), count(*) "
+                "FROM layers_feature f JOIN layers_layer l ON l.id = f.layer_id "
+                "WHERE l.slug = 'ghi-duoc'"
+            ).format(writable_sql(sql.SQL("f.geom")))
         )
         assert cursor.fetchone() == (4, 4)
 
@@ -211,14 +213,14 @@ def test_command_refuses_the_mixed_collection_with_its_row(tmp_path):
     assert f"row 2: rejected: {MIXED_REASON}" in out.getvalue().splitlines()
 
 
-def test_api_rejects_the_mixed_collection_in_the_job_report(client, staff, tmp_path):  # noqa: F811
+def test_api_rejects_the_mixed_collection_in_the_job_report(client, staff, tmp_path):
     job = import_file(client, mixed_file(tmp_path), layer="tron")
     assert job["status"] == "rejected"
     assert job["report"]["rejected"] == [{"row": 2, "reason": MIXED_REASON}]
     assert run_next() is None
 
 
-def test_api_import_of_nested_collections_serves_every_output(client, staff, tmp_path):  # noqa: F811
+def test_api_import_of_nested_collections_serves_every_output(client, staff, tmp_path):
     """Imported through the API, the layer reads back whole through each output."""
     job = import_file(client, nested_points_file(tmp_path), layer="diem")
     assert (job["status"], job["report"]["imported"]) == ("succeeded", 2)

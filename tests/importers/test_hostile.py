@@ -1,7 +1,8 @@
 """Hostile files through the importer core: refused before GDAL or the database see them.
 
-``test_safety.py`` covers each check alone; these prove the core runs them, in order,
-for every entry point (the command and the API call the same ``run_import``).
+``test_format_and_size.py``, ``test_archives.py`` and ``test_xml_guard.py`` cover each check
+alone; these prove the core runs them, in order, for every entry point (the command and the
+API call the same ``run_import``).
 """
 
 import zipfile

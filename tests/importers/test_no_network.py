@@ -20,8 +20,7 @@ from django.contrib.gis.gdal import DataSource
 from geoportal import gdal_network
 from importers.errors import UnreadableFile, UnsafeFile
 from layers.models import Layer
-from tests.importers.conftest import PROVINCES_SHP
-from tests.importers.test_api import import_file, staff  # noqa: F401  (fixture)
+from tests.importers.conftest import PROVINCES_SHP, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +144,7 @@ def test_a_crs_named_by_code_is_still_read(importer, tmp_path):
     assert report.crs_source == "file"
 
 
-def test_the_upload_api_fails_the_job_with_the_reason(client, staff, tmp_path, listener):  # noqa: F811
+def test_the_upload_api_fails_the_job_with_the_reason(client, staff, tmp_path, listener):
     server, url = listener
     job = import_file(client, _geojson(tmp_path / "cho.geojson", _link(url)), layer="cho")
     assert job["status"] == "failed"

@@ -6,7 +6,6 @@ import pytest
 from shapely.geometry import box, shape
 
 from layers.models import AdministrativeArea
-from layers.views import AreaPagination
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_list_is_a_geojson_feature_collection_without_crs(client):
     feature = body["features"][0]
     assert feature["type"] == "Feature"
     assert feature["geometry"]["type"] == "MultiPolygon"
-    assert set(feature["properties"]) >= {"name", "type", "level", "parent", "generation"}
+    assert set(feature["properties"]) >= {"name", "type", "level", "parent_code", "generation"}
 
 
 def test_default_generation_is_the_current_one(client):
@@ -56,11 +55,13 @@ def test_pagination_has_next_and_previous_links_and_a_count(client):
     assert len({f["id"] for f in features}) == 168
 
 
-def test_page_size_is_capped_at_the_maximum(client, monkeypatch):
-    monkeypatch.setattr(AreaPagination, "max_page_size", 10)
-    body = client.get(URL, {"page_size": 100000}).json()
-    assert len(body["features"]) == 10
-    assert body["count"] == 169
+def test_a_page_size_over_the_maximum_is_400_naming_it(client, settings):
+    settings.COMMONMAP = {**settings.COMMONMAP, "PAGE_SIZE_MAX": 10}
+    response = client.get(URL, {"page_size": 11})
+    body = _error(response, 400)
+    assert body["parameter"] == "page_size"
+    assert body["detail"] == "'page_size' must be a whole number from 1 to 10, got '11'."
+    assert len(client.get(URL, {"page_size": 10}).json()["features"]) == 10
 
 
 def test_filter_by_old_generation_and_level(client):
@@ -70,10 +71,10 @@ def test_filter_by_old_generation_and_level(client):
 
 
 def test_filter_by_parent_code(client):
-    features = _all_features(client, {"generation": "2025-01", "parent": "760"})
+    features = _all_features(client, {"generation": "2025-01", "parent_code": "760"})
     expected = AdministrativeArea.objects.filter(generation__slug="2025-01", parent__code="760")
     assert sorted(f["id"] for f in features) == sorted(expected.values_list("code", flat=True))
-    assert {f["properties"]["parent"] for f in features} == {"760"}
+    assert {f["properties"]["parent_code"] for f in features} == {"760"}
     assert len(features) == 10  # Quận 1 had 10 wards in 2025
 
 

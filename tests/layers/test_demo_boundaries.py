@@ -11,8 +11,8 @@ from vietnam_provinces import Ward
 
 from layers.demo import units
 from layers.demo.load import load_demo
-from layers.facilities import ward_for_point
 from layers.models import AdministrativeArea, BoundaryGeneration, WardSuccession
+from layers.wards import resolve_ward
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CITY_LIST = DATA / "hcmc_wards_2025_vietnam_provinces_2025.10.1.csv"
@@ -248,7 +248,7 @@ def test_every_current_unit_contains_its_official_centre_point():
 def test_every_current_units_official_centre_is_looked_up_to_it():
     # Côn Đảo, Vũng Tàu, Long Sơn, Phước Thành, Bình Chánh: once at sea or outside the city.
     for record in units.current_units()[1:]:
-        ward = ward_for_point(Point(record.lon, record.lat, srid=4326))
+        ward = resolve_ward(Point(record.lon, record.lat, srid=4326))
         assert ward is not None and ward.code == record.code, record.name
 
 

@@ -10,11 +10,13 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
 
-from layers.demo.facilities import CATEGORIES, CITY_NAME, demo_facilities
+from layers.demo.catalogue import CATEGORIES, CITY_NAME
+from layers.demo.facilities import demo_facilities
 from layers.demo.load_facilities import load_demo_facilities
-from layers.facilities import assign_wards, ward_for_point
+from layers.facilities import assign_wards
 from layers.models import AdministrativeArea, Facility, FacilityCategory
 from layers.names import search_form
+from layers.wards import resolve_ward
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +37,7 @@ def _ward(name):
 
 def _new_facility(point, ward=None, attributes=None):
     """A facility at ``point`` whose stored ward is then forced to ``ward`` (stale on
-    purpose: saving computes the right one, the tests need a wrong one to correct)."""
+    purpose: the tests need a wrong one for ``assign_wards`` to correct)."""
     category = FacilityCategory.objects.get(code="nha_ve_sinh")
     facility = Facility.objects.create(
         category=category, name="Nhà vệ sinh thử", geom=point, attributes=attributes or {}
@@ -46,15 +48,21 @@ def _new_facility(point, ward=None, attributes=None):
     return facility
 
 
-def test_saving_a_facility_computes_its_ward():
+def test_saving_a_facility_runs_no_spatial_query(django_assert_num_queries):
     ben_thanh = _ward("Phường Bến Thành")
     category = FacilityCategory.objects.get(code="cho")
-    facility = Facility.objects.create(
-        category=category, name="Chợ thử", geom=ben_thanh.label_point
-    )
-    assert facility.ward == ben_thanh
+    with django_assert_num_queries(1):  # the INSERT alone: no hidden ward lookup
+        facility = Facility.objects.create(
+            category=category, name="  Chợ   thử ", geom=ben_thanh.label_point
+        )
+    assert (facility.name, facility.name_search, facility.ward) == ("Chợ thử", "cho thu", None)
+    assert assign_wards([facility.pk]) == 1
+    assert Facility.objects.get(pk=facility.pk).ward == ben_thanh
+    facility.refresh_from_db()
     facility.geom = SEA
     facility.save()
+    assert Facility.objects.get(pk=facility.pk).ward == ben_thanh  # until assigned again
+    assert assign_wards([facility.pk]) == 1
     assert Facility.objects.get(pk=facility.pk).ward is None
 
 
@@ -350,18 +358,18 @@ def test_point_on_shared_border_gets_the_lower_code():
     assert assign_wards([facility.pk]) == 1
     facility.refresh_from_db()
     assert facility.ward.code == low
-    assert ward_for_point(point).code == low
+    assert resolve_ward(point).code == low
 
 
-def test_ward_for_point_uses_the_current_generation():
-    ward = ward_for_point(_ward("Phường Bến Thành").label_point)
+def test_resolve_ward_uses_the_generation_valid_today():
+    ward = resolve_ward(_ward("Phường Bến Thành").label_point)
     assert (ward.name, ward.generation.slug, ward.level) == ("Phường Bến Thành", "2025-07", "ward")
 
 
-def test_ward_for_point_outside_every_ward_is_none():
-    assert ward_for_point(SEA) is None
+def test_resolve_ward_outside_every_ward_is_none():
+    assert resolve_ward(SEA) is None
 
 
-def test_ward_for_point_reads_a_point_without_srid_as_lon_lat():
+def test_resolve_ward_reads_a_point_without_srid_as_lon_lat():
     centre = _ward("Xã Bình Chánh").label_point
-    assert ward_for_point(Point(centre.x, centre.y)).name == "Xã Bình Chánh"
+    assert resolve_ward(Point(centre.x, centre.y)).name == "Xã Bình Chánh"

@@ -14,17 +14,23 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser
 
+from layers.layer_specs import areas_spec
+from layers.spec import hex_rgb
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
+AREAS_PAINT = areas_spec().paint
 MAPLIBRE = ROOT / "node_modules" / "maplibre-gl" / "dist"
 BEN_THANH = (106.7009, 10.7769)
-# Colours of tiles/views.py's style: the background, and the wards' fill (15 % over it)
-# and border, which only the tiles can put there.
+# Colours of the style: its background, and the wards' fill (translucent) and border as
+# the areas' declaration gives them (layers/layer_specs.py), which only the tiles can put there.
 BACKGROUND = (0xF4, 0xF1, 0xEA)
-FILL = (0x9E, 0xCA, 0xE1)
-WARD_FILL = tuple(round(0.85 * b + 0.15 * f) for b, f in zip(BACKGROUND, FILL, strict=True))
-WARD_LINE = (0x2B, 0x6C, 0x9E)
+FILL = hex_rgb(AREAS_PAINT.fill)
+OPACITY = AREAS_PAINT.for_value("ward").fill_opacity
+WARD_FILL = tuple(
+    round((1 - OPACITY) * b + OPACITY * f) for b, f in zip(BACKGROUND, FILL, strict=True)
+)
+WARD_LINE = hex_rgb(AREAS_PAINT.colour)
 LOAD_TIMEOUT_MS = 30_000
 
 PAGE = """<!doctype html>

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from layers.models import AdministrativeArea, Facility, Feature, Layer
+from layers.registry import registered_slugs
 
 PUBLIC_SLUG = "gdal-tram-sac"
 STAFF_SLUG = "gdal-noi-bo"
@@ -112,7 +113,7 @@ def _db_count(slug: str) -> int:
 
 def _public_slugs() -> list[str]:
     imported = Layer.objects.filter(is_public=True, is_hidden=False).order_by("slug")
-    return ["areas", "facilities", "feedback", *imported.values_list("slug", flat=True)]
+    return [*registered_slugs(), *imported.values_list("slug", flat=True)]
 
 
 def test_ogrinfo_lists_every_public_collection(server_url, imported_layers, read_db):

@@ -11,6 +11,9 @@ from importers.services import run_import
 
 
 class Command(BaseCommand):
+    """A file into a layer through ``run_import``; ``import_boundaries`` is this with fewer
+    options."""
+
     help = (
         "Import a Shapefile (zipped or with its sidecars), GeoJSON, GeoPackage, KML/KMZ, CSV "
         "or FlatGeobuf into a layer. All or nothing unless --partial; prints a report."
@@ -41,27 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options):
-        params = ImportParams(
-            path=options["file"],
-            layer=options["layer"],
-            mode=options["mode"],
-            srs=options["srs"],
-            encoding=options["encoding"],
-            key=options["key"],
-            source_layer=options["source_layer"],
-            title=options["title"],
-            name_field=options["name_field"],
-            time_field=options["time_field"],
-            x_field=options["x_field"],
-            y_field=options["y_field"],
-            wkt_field=options["wkt_field"],
-            private_fields=tuple(options["private_field"]),
-            swap_xy=options["swap_xy"],
-            partial=options["partial"],
-            dry_run=options["dry_run"],
-            generation=options["generation"],
-            code_field=options["code_field"],
-        )
+        """Run the importer core on the file and print its report (JSON with --json)."""
+        params = self.params_from(options)
         bar = tqdm(
             unit=" rows", disable=options["verbosity"] < 1, file=self.stderr._out
         )  # the wrapper would add a newline per refresh
@@ -84,3 +68,27 @@ class Command(BaseCommand):
             self.stdout.write(report.summary())
         if report.rejected_count and not params.partial and not params.dry_run:
             raise CommandError(f"{report.rejected_count} rows rejected; nothing was imported.")
+
+    def params_from(self, options: dict) -> ImportParams:
+        """The importer's parameters from the command line."""
+        return ImportParams(
+            path=options["file"],
+            layer=options["layer"],
+            mode=options["mode"],
+            srs=options["srs"],
+            encoding=options["encoding"],
+            key=options["key"],
+            source_layer=options["source_layer"],
+            title=options["title"],
+            name_field=options["name_field"],
+            time_field=options["time_field"],
+            x_field=options["x_field"],
+            y_field=options["y_field"],
+            wkt_field=options["wkt_field"],
+            private_fields=tuple(options["private_field"]),
+            swap_xy=options["swap_xy"],
+            partial=options["partial"],
+            dry_run=options["dry_run"],
+            generation=options["generation"],
+            code_field=options["code_field"],
+        )

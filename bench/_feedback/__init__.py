@@ -1,0 +1,6 @@
+"""The pieces of ``bench/feedback.py`` (the feedback submission benchmark), one module a job.
+
+Importing the package first sets Django up (``_common``): its modules read the app's models.
+"""
+
+import _common  # noqa: F401
