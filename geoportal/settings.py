@@ -89,6 +89,11 @@ INSTALLED_APPS = [
     "importers",
     "apikeys",
     "feedback",
+    "residents",
+    "ratings",
+    "surveys",
+    "notices",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +280,37 @@ COMMONMAP = {
     # (seconds, from the first failure) lock both until it has passed (0: no limit).
     "LOGIN_FAILURES_MAX": env_int("COMMONMAP_LOGIN_FAILURES_MAX", 5),
     "LOGIN_FAILURE_WINDOW_S": env_int("COMMONMAP_LOGIN_FAILURE_WINDOW_S", 15 * 60),
+    # Survey results: a public cell counting fewer answers than this is suppressed.
+    "SURVEY_MIN_CELL": env_int("COMMONMAP_SURVEY_MIN_CELL", 5),
+    # Ward ratings: one per resident, ward and period (month or quarter, in TIME_ZONE); a
+    # ward with fewer ratings than the minimum sample is "not enough ratings", never ranked.
+    "RATING_PERIOD": env_str("COMMONMAP_RATING_PERIOD", "month"),
+    "RATING_MIN_SAMPLE": env_int("COMMONMAP_RATING_MIN_SAMPLE", 30),
+    # The public dashboard shows a ward's figures from this many items received on.
+    "DASHBOARD_PUBLIC_MIN_COUNT": env_int("COMMONMAP_DASHBOARD_PUBLIC_MIN_COUNT", 10),
+    # Residents (residents/identity.py): only an HMAC of their subject is kept, keyed with
+    # this secret (its own, not derived from DJANGO_SECRET_KEY: rotating that must not turn
+    # every resident into a new one). Production without it refuses resident calls.
+    "RESIDENT_SECRET": env_str("COMMONMAP_RESIDENT_SECRET")
+    or ("dev-only-resident-secret-never-use-in-production" if DEV else None),
+    # The identity provider whose OpenID Connect bearer tokens residents sign in with
+    # (unset: bearer tokens are refused); its keys are read from the JWKS URL only.
+    "OIDC_ISSUER": env_str("COMMONMAP_OIDC_ISSUER", ""),
+    "OIDC_JWKS_URL": env_str("COMMONMAP_OIDC_JWKS_URL", ""),
+    "OIDC_AUDIENCE": env_str("COMMONMAP_OIDC_AUDIENCE", ""),
+    "OIDC_ALGORITHMS": env_list("COMMONMAP_OIDC_ALGORITHMS", ["RS256", "ES256"]),
+    "OIDC_LEEWAY_S": env_int("COMMONMAP_OIDC_LEEWAY_S", 30),
 }
+if COMMONMAP["OIDC_ISSUER"] and not COMMONMAP["RESIDENT_SECRET"]:
+    raise ImproperlyConfigured(
+        "COMMONMAP_RESIDENT_SECRET must be set when COMMONMAP_OIDC_ISSUER is (residents' keys)"
+    )
+if COMMONMAP["RATING_PERIOD"] not in ("month", "quarter"):
+    raise ImproperlyConfigured("COMMONMAP_RATING_PERIOD must be month or quarter")
+if COMMONMAP["RATING_MIN_SAMPLE"] < 1:
+    raise ImproperlyConfigured("COMMONMAP_RATING_MIN_SAMPLE must be at least 1")
+if COMMONMAP["SURVEY_MIN_CELL"] < 1:
+    raise ImproperlyConfigured("COMMONMAP_SURVEY_MIN_CELL must be at least 1")
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,11 @@ urlpatterns = [
     path("api/v1/", include("layers.urls")),
     path("api/v1/", include("importers.urls")),
     path("api/v1/feedback/", include("feedback.urls")),
+    path("api/v1/residents/", include("residents.urls")),
+    path("api/v1/ratings/", include("ratings.urls")),
+    path("api/v1/surveys/", include("surveys.urls")),
+    path("api/v1/notices/", include("notices.urls")),
+    path("api/v1/dashboard/", include("dashboard.urls")),
     path("open311/", include("feedback.open311.urls")),
     # QGIS and GDAL do not follow a redirect to the slash: the landing page answers here too.
     path("ogc", LandingPage.as_view(), name="ogc-landing"),

@@ -252,6 +252,9 @@ class LayerSpec:
     minzoom: int = 0
     maxzoom: int = MAX_ZOOM
     permission: str = RESTRICTED_LAYER_PERMISSION
+    # Whether a map draws it when it first opens: a choropleth that covers every ward (ward
+    # satisfaction, survey results) starts hidden, for the reader to turn on, one at a time.
+    shown: bool = True
 
     def clause(self, fragment: str) -> Composed:
         """One of the spec's SQL fragments (trusted, developer-written text) with the

@@ -78,6 +78,8 @@ def _style_layers(spec: LayerSpec) -> list[dict]:
     """The style's layers drawing ``spec``, painted as its declaration says."""
     paint = spec.paint
     common = {"source": "commonmap", "source-layer": spec.slug, **_zooms(spec)}
+    if not spec.shown:
+        common["layout"] = {"visibility": "none"}
     if spec.geometry_type in POINT_TYPES:
         return _point_layers(spec, common)
     line = {

@@ -1,0 +1,162 @@
+"""The leaders' dashboard measures: how each ward resolved residents' feedback in a period.
+
+Per group (ward, former district, former province, city) and period:
+
+- ``received``: items created in the period;
+- ``resolved``: items whose (latest) resolution falls in the period;
+- ``resolved_on_time`` and ``on_time_pct``: of those, resolved at or before their deadline;
+- ``median_hours``, ``p90_hours``: hours from creation to resolution of those (continuous
+  percentiles, linear interpolation);
+- ``open_now``, ``overdue_now``: items open (received, accepted, in progress) at the
+  period's end, and of those past their deadline; **for the current period, now**
+  (``as_of`` in the answer says which). Read from the event log: an item's status then is
+  its last event's;
+- ``reopened``: items a resident or the city reopened (resolved → in progress) in the
+  period, from the event log;
+- ``ratings``, ``mean_rating``: ratings of resolutions given in the period.
+
+Every item counts in the leaf area of the asked generation (today's by default) that holds
+its exact point, by the one point-to-ward rule: numbers stay comparable across the 2025
+boundary change, and every generation gives the same city total (items outside every ward
+are a row of their own, ``code`` null). The exact point is used only inside the database;
+no output carries it.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidParameter
+from dashboard.groups import CITY_KEY, LEVELS, Group, group_of, leaves_of, with_ward_rule
+from dashboard.periods import Period
+from feedback.models import OPEN_STATUSES
+from layers.models import BoundaryGeneration
+
+MEASURES = (
+    "received",
+    "resolved",
+    "resolved_on_time",
+    "on_time_pct",
+    "median_hours",
+    "p90_hours",
+    "open_now",
+    "overdue_now",
+    "reopened",
+    "ratings",
+    "mean_rating",
+)
+OUTSIDE_KEY = "~outside"
+TOTAL_KEY = "~total"
+
+
+@dataclass
+class Row:
+    """The measures of one group."""
+
+    code: str | None
+    name: str
+    area_id: int | None = None
+    received: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0
+    on_time_pct: float | None = None
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    open_now: int = 0
+    overdue_now: int = 0
+    reopened: int = 0
+    ratings: int = 0
+    mean_rating: float | None = None
+
+    def measures(self) -> dict:
+        """The measures alone, by name."""
+        return {name: getattr(self, name) for name in MEASURES}
+
+
+@dataclass
+class Dashboard:
+    """The answer: the rows of the asked level and the city total, for one period."""
+
+    period: Period
+    generation: BoundaryGeneration
+    level: str
+    as_of: datetime
+    rows: list[Row] = field(default_factory=list)
+    total: Row | None = None
+
+
+def check_level(level: str | None) -> str:
+    """The level asked for (``ward`` when absent); 400 naming ``level`` when unknown."""
+    if level is None or not level.strip():
+        return "ward"
+    if level.strip() not in LEVELS:
+        raise InvalidParameter(
+            _("Unknown level {level}; use one of {levels}.").format(
+                level=repr(level), levels=", ".join(LEVELS)
+            ),
+            parameter="level",
+        )
+    return level.strip()
+
+
+def _run(period: Period, generation: BoundaryGeneration, mapping: dict[int, str], fallback):
+    cutoff = period.cutoff()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            with_ward_rule("measures"),
+            {
+                "day": generation.valid_from,
+                "start": period.start,
+                "stop": period.end,
+                "cutoff": cutoff,
+                "leaf_ids": list(mapping),
+                "group_keys": list(mapping.values()),
+                "fallback_key": fallback,
+                "open_statuses": [str(s) for s in OPEN_STATUSES],
+                "total_key": TOTAL_KEY,
+            },
+        )
+        columns = [c.name for c in cursor.description]
+        return cutoff, {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor}
+
+
+def _fill(row: Row, values: dict | None) -> Row:
+    if values:
+        for name, value in values.items():
+            setattr(row, name, round(value, 2) if isinstance(value, float) else value)
+    if row.resolved:
+        row.on_time_pct = round(100.0 * row.resolved_on_time / row.resolved, 1)
+    return row
+
+
+def compute(period: Period, generation: BoundaryGeneration, level: str) -> Dashboard:
+    """The measures of every group of ``level`` (and the city total) in ``period``, items
+    placed in ``generation``'s leaf areas. Groups without items have zero counts."""
+    leaves = leaves_of(generation)
+    groups: dict[str, Group] = {}
+    mapping: dict[int, str] = {}
+    for leaf in leaves:
+        group = group_of(leaf, level)
+        if group is not None:
+            groups.setdefault(group.key, group)
+            mapping[leaf.area_id] = group.key
+    fallback = CITY_KEY if level == "city" else OUTSIDE_KEY
+    cutoff, found = _run(period, generation, mapping, fallback)
+    rows = [
+        _fill(Row(group.code, group.name, group.area_id), found.get(key))
+        for key, group in sorted(groups.items(), key=lambda kv: kv[1].code or "")
+    ]
+    if OUTSIDE_KEY in found:
+        outside = _("Outside every ward") if level == "ward" else _("Outside every unit")
+        rows.append(_fill(Row(None, outside), found[OUTSIDE_KEY]))
+    total = _fill(Row(None, _("The city")), found.get(TOTAL_KEY))
+    return Dashboard(period, generation, level, cutoff, rows, total)
+
+
+def as_dict(row: Row) -> dict:
+    """A row as plain data (without the internal area id)."""
+    data = asdict(row)
+    data.pop("area_id")
+    return data
