@@ -20,8 +20,14 @@ its exact point, by the one point-to-ward rule: numbers stay comparable across t
 boundary change, and every generation gives the same city total (items outside every ward
 are a row of their own, ``code`` null). The exact point is used only inside the database;
 no output carries it.
+
+Requests read the pre-aggregated facts (``dashboard.facts``: each item's area resolved
+once per generation, its open spans and reopenings from the event log, kept current by
+triggers); ``compute_raw`` computes the same from the raw rows, the reference they are
+tested against (``tests/dashboard/test_facts.py``).
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -29,6 +35,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidParameter
+from core.sql_files import load_sql
 from dashboard.groups import CITY_KEY, LEVELS, Group, group_of, leaves_of, with_ward_rule
 from dashboard.periods import Period
 from feedback.models import OPEN_STATUSES
@@ -49,6 +56,7 @@ MEASURES = (
 )
 OUTSIDE_KEY = "~outside"
 TOTAL_KEY = "~total"
+Runner = Callable[[dict], dict[str, dict]]
 
 
 @dataclass
@@ -101,25 +109,44 @@ def check_level(level: str | None) -> str:
     return level.strip()
 
 
-def _run(period: Period, generation: BoundaryGeneration, mapping: dict[int, str], fallback):
-    cutoff = period.cutoff()
+def _parameters(period: Period, generation: BoundaryGeneration, mapping: dict, fallback):
+    return {
+        "generation_id": generation.pk,
+        "day": generation.valid_from,
+        "start": period.start,
+        "stop": period.end,
+        "cutoff": period.cutoff(),
+        "leaf_ids": list(mapping),
+        "group_keys": list(mapping.values()),
+        "fallback_key": fallback,
+        "open_statuses": [str(s) for s in OPEN_STATUSES],
+        "total_key": TOTAL_KEY,
+    }
+
+
+def _found(cursor) -> dict[str, dict]:
+    columns = [c.name for c in cursor.description]
+    return {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor}
+
+
+def run_raw(parameters: dict) -> dict[str, dict]:
+    """The measures per group key from the raw rows: every item's ward by the rule, its
+    status from the event log (``sql/measures.sql``); the reference the facts must match."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            with_ward_rule("measures"),
-            {
-                "day": generation.valid_from,
-                "start": period.start,
-                "stop": period.end,
-                "cutoff": cutoff,
-                "leaf_ids": list(mapping),
-                "group_keys": list(mapping.values()),
-                "fallback_key": fallback,
-                "open_statuses": [str(s) for s in OPEN_STATUSES],
-                "total_key": TOTAL_KEY,
-            },
-        )
-        columns = [c.name for c in cursor.description]
-        return cutoff, {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor}
+        cursor.execute(with_ward_rule("measures"), parameters)
+        return _found(cursor)
+
+
+def run_fast(parameters: dict) -> dict[str, dict]:
+    """The same measures from the pre-aggregated facts (``sql/measures_fast.sql``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("dashboard", "measures_fast"), parameters)
+        found = _found(cursor)
+        if parameters["fallback_key"] == OUTSIDE_KEY:
+            cursor.execute(load_sql("dashboard", "outside_exists"), parameters)
+            if cursor.fetchone()[0]:
+                found.setdefault(OUTSIDE_KEY, {})
+    return found
 
 
 def _fill(row: Row, values: dict | None) -> Row:
@@ -131,9 +158,13 @@ def _fill(row: Row, values: dict | None) -> Row:
     return row
 
 
-def compute(period: Period, generation: BoundaryGeneration, level: str) -> Dashboard:
+def compute(
+    period: Period, generation: BoundaryGeneration, level: str, run: Runner = run_fast
+) -> Dashboard:
     """The measures of every group of ``level`` (and the city total) in ``period``, items
-    placed in ``generation``'s leaf areas. Groups without items have zero counts."""
+    placed in ``generation``'s leaf areas. Groups without items have zero counts.
+
+    ``run`` reads them: the pre-aggregated facts (default) or ``run_raw``, the raw rows."""
     leaves = leaves_of(generation)
     groups: dict[str, Group] = {}
     mapping: dict[int, str] = {}
@@ -143,7 +174,8 @@ def compute(period: Period, generation: BoundaryGeneration, level: str) -> Dashb
             groups.setdefault(group.key, group)
             mapping[leaf.area_id] = group.key
     fallback = CITY_KEY if level == "city" else OUTSIDE_KEY
-    cutoff, found = _run(period, generation, mapping, fallback)
+    parameters = _parameters(period, generation, mapping, fallback)
+    found = run(parameters)
     rows = [
         _fill(Row(group.code, group.name, group.area_id), found.get(key))
         for key, group in sorted(groups.items(), key=lambda kv: kv[1].code or "")
@@ -152,7 +184,13 @@ def compute(period: Period, generation: BoundaryGeneration, level: str) -> Dashb
         outside = _("Outside every ward") if level == "ward" else _("Outside every unit")
         rows.append(_fill(Row(None, outside), found[OUTSIDE_KEY]))
     total = _fill(Row(None, _("The city")), found.get(TOTAL_KEY))
-    return Dashboard(period, generation, level, cutoff, rows, total)
+    return Dashboard(period, generation, level, parameters["cutoff"], rows, total)
+
+
+def compute_raw(period: Period, generation: BoundaryGeneration, level: str) -> Dashboard:
+    """``compute`` from the raw rows (the rule on every item, the event log): slow, kept as
+    the reference the facts are tested against and as the benchmark's middle figure."""
+    return compute(period, generation, level, run_raw)
 
 
 def as_dict(row: Row) -> dict:

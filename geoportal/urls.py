@@ -10,6 +10,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from dashboard import pages as dashboard_pages
 from feedback import pages as feedback_pages
 from geoportal import health, pages
 from layers.ogc.views import LandingPage
@@ -18,6 +19,7 @@ from logins.forms import throttled_login
 urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
+    path("dashboard/", dashboard_pages.dashboard_page, name="dashboard-page"),
     # Browsers ask for it on pages that name no icon (the admin's): not a 404 in their console.
     path("favicon.ico", RedirectView.as_view(url=static("geoportal/favicon.svg"), permanent=True)),
     path("track/", feedback_pages.track_form, name="track-form"),

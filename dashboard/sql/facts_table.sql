@@ -1,0 +1,35 @@
+-- The dashboard's pre-aggregated facts: one row per feedback item and boundary generation,
+-- with everything the measures read, resolved once instead of on every request:
+--   area_id      the area the one point-to-ward rule gives the item's exact point on the
+--                generation's first day (resolve_ward.sql; NULL: outside every area);
+--   created_at, resolved_at, deadline_at, rating, rated_at   copied from the item;
+--   open_spans   the times t at which the item counts as open "now" (created before t, and
+--                its last event before t leaves it received, accepted or in progress);
+--   reopens      the instants it was reopened (resolved -> in progress), NULL when never.
+-- Kept current by the statement triggers of facts_install.sql. Never read by the public
+-- outputs directly; the dashboard aggregates it (measures_fast.sql).
+CREATE TABLE IF NOT EXISTS dashboard_itemfact (
+    generation_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    area_id bigint,
+    created_at timestamptz NOT NULL,
+    resolved_at timestamptz,
+    deadline_at timestamptz NOT NULL,
+    rating smallint,
+    rated_at timestamptz,
+    open_spans tstzmultirange NOT NULL,
+    reopens tstzmultirange,
+    PRIMARY KEY (generation_id, item_id)
+);
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_item ON dashboard_itemfact (item_id);
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_created
+    ON dashboard_itemfact (generation_id, created_at);
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_resolved
+    ON dashboard_itemfact (generation_id, resolved_at) WHERE resolved_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_rated
+    ON dashboard_itemfact (generation_id, rated_at) WHERE rated_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_open ON dashboard_itemfact USING gist (open_spans);
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_reopens
+    ON dashboard_itemfact USING gist (reopens) WHERE reopens IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dashboard_itemfact_area
+    ON dashboard_itemfact (generation_id, area_id, created_at);
