@@ -13,13 +13,21 @@ Per group (ward, former district, former province, city) and period:
   its last event's;
 - ``reopened``: items a resident or the city reopened (resolved → in progress) in the
   period, from the event log;
-- ``ratings``, ``mean_rating``: ratings of resolutions given in the period.
+- ``ratings``, ``mean_rating``: ratings of resolutions given in the period;
+- ``satisfaction_count``, ``satisfaction_mean``: residents' ratings of their ward (the
+  ratings app) for the rating periods (months or quarters) that begin in the period, so a
+  year sums its months or quarters; the mean is null without ratings;
+- ``survey_answers``: survey answer sets created in the period.
 
 Every item counts in the leaf area of the asked generation (today's by default) that holds
 its exact point, by the one point-to-ward rule: numbers stay comparable across the 2025
 boundary change, and every generation gives the same city total (items outside every ward
-are a row of their own, ``code`` null). The exact point is used only inside the database;
-no output carries it.
+are a row of their own, ``code`` null). Ward ratings and answer sets carry their ward
+rather than a point: each counts in the leaf area that holds its ward's label point, by the
+same rule (its own ward in that ward's generation), so the old generation is served too;
+answer sets without a ward are not counted (``sql/engagement.sql``). Groups and the city
+total sum the counts and weigh the means by them. The exact point is used only inside the
+database; no output carries it.
 
 Requests read the pre-aggregated facts (``dashboard.facts``: each item's area resolved
 once per generation, its open spans and reopenings from the event log, kept current by
@@ -32,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidParameter
@@ -53,6 +62,9 @@ MEASURES = (
     "reopened",
     "ratings",
     "mean_rating",
+    "satisfaction_count",
+    "satisfaction_mean",
+    "survey_answers",
 )
 OUTSIDE_KEY = "~outside"
 TOTAL_KEY = "~total"
@@ -77,6 +89,9 @@ class Row:
     reopened: int = 0
     ratings: int = 0
     mean_rating: float | None = None
+    satisfaction_count: int = 0
+    satisfaction_mean: float | None = None
+    survey_answers: int = 0
 
     def measures(self) -> dict:
         """The measures alone, by name."""
@@ -114,6 +129,8 @@ def _parameters(period: Period, generation: BoundaryGeneration, mapping: dict, f
         "generation_id": generation.pk,
         "day": generation.valid_from,
         "start": period.start,
+        "first_day": timezone.localtime(period.start).date(),
+        "stop_day": timezone.localtime(period.end).date(),
         "stop": period.end,
         "cutoff": period.cutoff(),
         "leaf_ids": list(mapping),
@@ -149,6 +166,13 @@ def run_fast(parameters: dict) -> dict[str, dict]:
     return found
 
 
+def run_engagement(parameters: dict) -> dict[str, dict]:
+    """Ward ratings and survey answer sets per group key (``sql/engagement.sql``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(with_ward_rule("engagement"), parameters)
+        return _found(cursor)
+
+
 def _fill(row: Row, values: dict | None) -> Row:
     if values:
         for name, value in values.items():
@@ -176,6 +200,8 @@ def compute(
     fallback = CITY_KEY if level == "city" else OUTSIDE_KEY
     parameters = _parameters(period, generation, mapping, fallback)
     found = run(parameters)
+    for key, values in run_engagement(parameters).items():
+        found.setdefault(key, {}).update(values)
     rows = [
         _fill(Row(group.code, group.name, group.area_id), found.get(key))
         for key, group in sorted(groups.items(), key=lambda kv: kv[1].code or "")

@@ -48,6 +48,11 @@ MEASURE_CHOICES = (
     MeasureChoice("reopened", _("Reopened"), "lower", ""),
     MeasureChoice("ratings", _("Ratings of resolutions"), "", ""),
     MeasureChoice("mean_rating", _("Mean rating of resolutions"), "higher", "ratings"),
+    MeasureChoice(
+        "satisfaction_mean", _("Ward satisfaction (mean rating)"), "higher", "satisfaction_count"
+    ),
+    MeasureChoice("satisfaction_count", _("Ward ratings"), "", ""),
+    MeasureChoice("survey_answers", _("Survey answers"), "", ""),
 )
 
 
