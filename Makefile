@@ -10,6 +10,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MAPPROXY_PORT ?= 8001
+# The task queue's worker (procrastinate, jobs in PostgreSQL): imports, notifications and
+# the scheduled sweeps. Imports are CPU-bound and deliveries wait on the network: four jobs
+# at once suit two cores. More workers, on this machine or others, share the same queues.
+WORKER_QUEUES ?= imports,notifications,maintenance
+WORKER_CONCURRENCY ?= 4
+WORKER := $(PY) manage.py procrastinate worker --queues $(WORKER_QUEUES) \
+	--concurrency $(WORKER_CONCURRENCY)
 
 # Local runs get development defaults (DEBUG, a dev secret, the local cluster's URL);
 # production sets DJANGO_SECRET_KEY and DATABASE_URL instead (README).
@@ -63,14 +70,16 @@ run: demo static
 	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --bind $(HOST):$(MAPPROXY_PORT) --workers 2 \
 		--daemon --pid run/mapproxy.pid --no-control-socket --error-logfile run/mapproxy.log
 	@echo "MapProxy (raster tiles, TMS/WMTS/WMS) on http://$(HOST):$(MAPPROXY_PORT)/demo/"
-	@if [ -f run/import_worker.pid ]; then kill "$$(cat run/import_worker.pid)" 2>/dev/null || true; rm -f run/import_worker.pid; fi
-	@nohup $(PY) manage.py import_worker >> run/import_worker.log 2>&1 & echo $$! > run/import_worker.pid
-	@echo "Import worker running (uploads to /api/v1/imports/; log in run/import_worker.log)"
+	@if [ -f run/worker.pid ]; then kill "$$(cat run/worker.pid)" 2>/dev/null || true; rm -f run/worker.pid; sleep 1; fi
+	@nohup $(WORKER) >> run/worker.log 2>&1 & echo $$! > run/worker.pid
+	@echo "Task queue worker running (queues $(WORKER_QUEUES); log in run/worker.log)"
 	@echo "Serving Common Map on http://$(HOST):$(PORT)/  (make stop to stop)"
 	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
 		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5 --no-control-socket
 
 stop:
+	@if [ -f run/worker.pid ]; then kill "$$(cat run/worker.pid)" 2>/dev/null || true; rm -f run/worker.pid; fi
+	@# The import worker before the task queue (manage.py import_worker, removed).
 	@if [ -f run/import_worker.pid ]; then kill "$$(cat run/import_worker.pid)" 2>/dev/null || true; rm -f run/import_worker.pid; fi
 	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; fi
 	@if [ -f run/gunicorn.pid ]; then kill "$$(cat run/gunicorn.pid)" 2>/dev/null || true; rm -f run/gunicorn.pid; fi

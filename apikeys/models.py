@@ -11,6 +11,7 @@ class Scope(models.TextChoices):
     OPEN311 = "open311", _("Open311 GeoReport v2")
     FEEDBACK = "feedback", _("Feedback REST API")
     RESIDENTS = "residents", _("Acting for residents (X-Resident-Id)")
+    NOTIFICATIONS = "notifications", _("Residents' notifications (in-app inbox)")
 
 
 class ApiKey(models.Model):

@@ -77,6 +77,23 @@ class _FirstRenderer(DefaultContentNegotiation):
 _MEASURE_PROPS = {
     "code": {"type": "string", "nullable": True},
     "name": {"type": "string"},
+    "confirmed": {
+        "type": "integer",
+        "description": "Leaders: resolutions of the period residents confirmed.",
+    },
+    "disputed": {
+        "type": "integer",
+        "description": "Leaders: resolutions of the period residents disputed (reopened).",
+    },
+    "verification_rate": {
+        "type": "number",
+        "nullable": True,
+        "description": "Leaders: (confirmed + disputed) / (resolved + disputed), percent.",
+    },
+    "repeats": {
+        "type": "integer",
+        "description": "Leaders: items created in the period repeating a resolution there.",
+    },
 }
 _ANSWER = {
     "type": "object",

@@ -18,6 +18,7 @@ The rule is included from ``layers/sql/resolve_ward.sql`` when the function is i
 ``install`` again; ``tests/dashboard/test_facts.py`` fails until it is done.
 """
 
+from django.conf import settings
 from django.db import connection
 from psycopg import sql
 
@@ -43,19 +44,32 @@ def install_statements(cursor) -> str:
     return composed.as_string(cursor.connection)
 
 
+def open_deltas_statements(cursor) -> str:
+    """The open deltas' tables, functions and triggers, the city's time zone put in."""
+    composed = sql.SQL(load_sql("dashboard", "open_deltas")).format(
+        time_zone=sql.Literal(settings.TIME_ZONE)
+    )
+    return composed.as_string(cursor.connection)
+
+
 def install(schema_editor=None) -> None:
-    """Create the table, (re)install its functions and triggers, and fill it for every item."""
+    """Create the table, (re)install its functions and triggers, and fill it for every item;
+    then the open deltas (``sql/open_deltas.sql``), rebuilt from the facts."""
     target = schema_editor.connection if schema_editor is not None else connection
     with target.cursor() as cursor:
+        cursor.execute(load_sql("dashboard", "open_deltas_uninstall"))
         cursor.execute(load_sql("dashboard", "facts_table"))
         cursor.execute(install_statements(cursor.cursor))
         cursor.execute("SELECT dashboard_refresh_facts(NULL)")
+        cursor.execute(open_deltas_statements(cursor.cursor))
+        cursor.execute("SELECT dashboard_opendelta_rebuild()")
 
 
 def uninstall(schema_editor=None) -> None:
     """Drop the triggers, the functions and the table (the migration's reverse)."""
     target = schema_editor.connection if schema_editor is not None else connection
     with target.cursor() as cursor:
+        cursor.execute(load_sql("dashboard", "open_deltas_uninstall"))
         cursor.execute(load_sql("dashboard", "facts_uninstall"))
 
 

@@ -17,7 +17,16 @@ Per group (ward, former district, former province, city) and period:
 - ``satisfaction_count``, ``satisfaction_mean``: residents' ratings of their ward (the
   ratings app) for the rating periods (months or quarters) that begin in the period, so a
   year sums its months or quarters; the mean is null without ratings;
-- ``survey_answers``: survey answer sets created in the period.
+- ``survey_answers``: survey answer sets created in the period;
+- ``confirmed``, ``disputed``: resolutions made in the period that residents (the reporter,
+  the reporters of merged items) confirmed, or disputed (a dispute reopens the item), from
+  ``feedback_feedbackverification``; a confirmed resolution counts while it still stands,
+  one both confirmed and disputed counts as disputed;
+- ``verification_rate``: verified resolutions per resolution of the period, in percent:
+  (confirmed + disputed) / (resolved + disputed), the disputed ones being resolutions the
+  ``resolved`` count no longer holds (null without resolutions);
+- ``repeats``: items created in the period that repeat an earlier resolution nearby
+  (``repeat_of``), counted where the repeated item is.
 
 Every item counts in the leaf area of the asked generation (today's by default) that holds
 its exact point, by the one point-to-ward rule: numbers stay comparable across the 2025
@@ -25,7 +34,8 @@ boundary change, and every generation gives the same city total (items outside e
 are a row of their own, ``code`` null). Ward ratings and answer sets carry their ward
 rather than a point: each counts in the leaf area that holds its ward's label point, by the
 same rule (its own ward in that ward's generation), so the old generation is served too;
-answer sets without a ward are not counted (``sql/engagement.sql``). Groups and the city
+answer sets without a ward are not counted (``sql/engagement.sql``). Verdicts count where
+their item is, repeats where the item they repeat is (``sql/verification.sql``). Groups and the city
 total sum the counts and weigh the means by them. The exact point is used only inside the
 database; no output carries it.
 
@@ -37,8 +47,9 @@ tested against (``tests/dashboard/test_facts.py``).
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +76,10 @@ MEASURES = (
     "satisfaction_count",
     "satisfaction_mean",
     "survey_answers",
+    "confirmed",
+    "disputed",
+    "verification_rate",
+    "repeats",
 )
 OUTSIDE_KEY = "~outside"
 TOTAL_KEY = "~total"
@@ -92,6 +107,10 @@ class Row:
     satisfaction_count: int = 0
     satisfaction_mean: float | None = None
     survey_answers: int = 0
+    confirmed: int = 0
+    disputed: int = 0
+    verification_rate: float | None = None
+    repeats: int = 0
 
     def measures(self) -> dict:
         """The measures alone, by name."""
@@ -138,6 +157,8 @@ def _parameters(period: Period, generation: BoundaryGeneration, mapping: dict, f
         "fallback_key": fallback,
         "open_statuses": [str(s) for s in OPEN_STATUSES],
         "total_key": TOTAL_KEY,
+        "time_zone": settings.TIME_ZONE,  # the open deltas' days are the city's
+        "recent_cutoff": period.cutoff() >= timezone.now() - timedelta(days=1),
     }
 
 
@@ -151,7 +172,9 @@ def run_raw(parameters: dict) -> dict[str, dict]:
     status from the event log (``sql/measures.sql``); the reference the facts must match."""
     with connection.cursor() as cursor:
         cursor.execute(with_ward_rule("measures"), parameters)
-        return _found(cursor)
+        found = _found(cursor)
+        cursor.execute(with_ward_rule("verification"), parameters)
+        return _merged(found, _found(cursor))
 
 
 def run_fast(parameters: dict) -> dict[str, dict]:
@@ -163,6 +186,13 @@ def run_fast(parameters: dict) -> dict[str, dict]:
             cursor.execute(load_sql("dashboard", "outside_exists"), parameters)
             if cursor.fetchone()[0]:
                 found.setdefault(OUTSIDE_KEY, {})
+        cursor.execute(load_sql("dashboard", "verification_fast"), parameters)
+        return _merged(found, _found(cursor))
+
+
+def _merged(found: dict[str, dict], more: dict[str, dict]) -> dict[str, dict]:
+    for key, values in more.items():
+        found.setdefault(key, {}).update(values)
     return found
 
 
@@ -179,6 +209,9 @@ def _fill(row: Row, values: dict | None) -> Row:
             setattr(row, name, round(value, 2) if isinstance(value, float) else value)
     if row.resolved:
         row.on_time_pct = round(100.0 * row.resolved_on_time / row.resolved, 1)
+    if row.resolved + row.disputed:
+        verified = row.confirmed + row.disputed
+        row.verification_rate = round(100.0 * verified / (row.resolved + row.disputed), 1)
     return row
 
 

@@ -53,6 +53,12 @@ MEASURE_CHOICES = (
     ),
     MeasureChoice("satisfaction_count", _("Ward ratings"), "", ""),
     MeasureChoice("survey_answers", _("Survey answers"), "", ""),
+    MeasureChoice(
+        "verification_rate", _("Resolutions verified by residents (%)"), "higher", "resolved"
+    ),
+    MeasureChoice("confirmed", _("Resolutions confirmed by residents"), "", ""),
+    MeasureChoice("disputed", _("Resolutions disputed by residents"), "lower", ""),
+    MeasureChoice("repeats", _("Repeats of a recent resolution"), "lower", ""),
 )
 
 

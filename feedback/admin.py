@@ -6,7 +6,14 @@ that no step bypasses the table of allowed transitions or the timeline.
 
 from django.contrib import admin
 
-from feedback.models import FeedbackCategory, FeedbackEvent, FeedbackItem, StaffMembership
+from feedback.contact_reads import contact_details_shown
+from feedback.models import (
+    FeedbackCategory,
+    FeedbackEvent,
+    FeedbackItem,
+    FeedbackPhoto,
+    StaffMembership,
+)
 
 
 @admin.register(FeedbackCategory)
@@ -17,7 +24,8 @@ class FeedbackCategoryAdmin(admin.ModelAdmin):
         "code",
         "name_vi",
         "name_en",
-        "deadline_hours",
+        "deadline_amount",
+        "deadline_unit",
         "public_precision_m",
         "is_active",
         "sort_order",
@@ -71,4 +79,52 @@ class FeedbackItemAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The item's page; showing its reporter's contact details is logged (privacy)."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        item = self.get_object(request, object_id) if response.status_code == 200 else None
+        if item is not None:
+            contact_details_shown(request.user, item, via="admin:feedbackitem")
+        return response
+
+
+@admin.register(FeedbackPhoto)
+class FeedbackPhotoAdmin(admin.ModelAdmin):
+    """Photos: staff flag those showing a face or a number plate (``has_personal_data``),
+    which the retention job and erasure requests delete; nothing else is editable."""
+
+    list_display = ("item", "position", "content_type", "width", "height", "has_personal_data")
+    list_editable = ("has_personal_data",)
+    list_filter = ("has_personal_data",)
+    search_fields = ("item__tracking_code",)
+    list_select_related = ("item",)
+    fields = (
+        "item",
+        "position",
+        "content_type",
+        "width",
+        "height",
+        "size",
+        "sha256",
+        "created_at",
+        "has_personal_data",
+    )
+    readonly_fields = (
+        "item",
+        "position",
+        "content_type",
+        "width",
+        "height",
+        "size",
+        "sha256",
+        "created_at",
+    )
+
+    def get_queryset(self, request):
+        """Photos without their bytes (the list never shows them)."""
+        return super().get_queryset(request).defer("data")
+
+    def has_add_permission(self, request) -> bool:
         return False

@@ -22,8 +22,9 @@ from core.errors import InvalidParameter, json_errors
 from core.pagination import PageNumberPagination
 from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.schema import read_query
-from feedback import api_schema, places, queries, services
+from feedback import api_schema, places, queries, services, verification
 from feedback.api_input import RestReport, idempotency_scope, request_actor, signed_in_actor
+from feedback.contact_reads import listed_to_actor, shown_to_actor
 from feedback.intake import normalise_code
 from feedback.models import FeedbackItem
 from feedback.params import ItemListParams, json_object, rating_value, text_field
@@ -33,8 +34,17 @@ from layers.params import parse_lon_lat
 from logins.basic import basic_auth
 
 
-def _private_json(item: FeedbackItem, request, actor: Actor) -> dict:
-    """The view of staff in scope and of the reporter."""
+def _via(request) -> str:
+    """The endpoint, as the access log of contact details names it."""
+    match = request.resolver_match
+    return f"api:{match.url_name if match else request.path}"[:60]
+
+
+def _private_json(item: FeedbackItem, request, actor: Actor, *, logged: bool = True) -> dict:
+    """The view of staff in scope and of the reporter (a staff read of the contact details
+    is announced for the access log, once per item, unless the caller does it)."""
+    if logged:
+        shown_to_actor(actor, item, via=_via(request))
     return item_json(item, request, private=True, actor=actor, language=get_language())
 
 
@@ -100,7 +110,9 @@ class ItemList(APIView):
         items = queries.items_for(actor, filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queries.with_private_details(items), request, self)
-        return paginator.get_paginated_response([_private_json(i, request, actor) for i in page])
+        listed_to_actor(actor, page, via=_via(request))
+        body = [_private_json(i, request, actor, logged=False) for i in page]
+        return paginator.get_paginated_response(body)
 
 
 class ItemDetail(APIView):
@@ -165,6 +177,29 @@ class Rating(APIView):
             text_field(data, "comment"),
         )
         return Response(_private_json(item, request, actor))
+
+
+class Verification(APIView):
+    """A reporter (or the reporter of an item merged into it) confirms or disputes the fix."""
+
+    @extend_schema(
+        request=api_schema.VerificationSchema,
+        responses=api_schema.VERIFICATION_RESPONSES,
+        summary="Confirm or dispute a resolution (its reporters)",
+    )
+    def post(self, request, code: str):
+        """Record the verdict (a dispute reopens the item; the reporter's confirmation closes
+        it); 201 with the verdict and the item's status now."""
+        actor = request_actor(request)
+        services.require_account(actor, normalise_code(code))  # before the body is read
+        data = json_object(request.data)
+        recorded = verification.verify(
+            actor,
+            normalise_code(code),
+            text_field(data, "verdict", 20),
+            text_field(data, "reason"),
+        )
+        return Response(verification.verification_answer(recorded), status=201)
 
 
 class Duplicates(APIView):

@@ -86,4 +86,6 @@ class RestReport:
             reporter_email=text_field(data, "reporter_email", 254),
             photos=tuple(cleaned),
             api_key=user.key if isinstance(user, ServiceAccount) else None,
+            consent_purpose=text_field(data, "consent_purpose", 60),
+            consent_notice_version=text_field(data, "consent_notice_version", 40),
         )

@@ -23,14 +23,15 @@ _POINT = {
 
 CATEGORY = {
     "type": "object",
-    "required": ["code", "name", "deadline_hours", "public_precision_m"],
+    "required": ["code", "name", "deadline_amount", "deadline_unit", "public_precision_m"],
     "properties": {
         "code": _TEXT,
         "name": _TEXT,
         "name_vi": _TEXT,
         "name_en": _TEXT,
         "description": _TEXT,
-        "deadline_hours": {"type": "integer"},
+        "deadline_amount": {"type": "integer"},
+        "deadline_unit": {"type": "string", "enum": ["hours", "working_hours", "working_days"]},
         "public_precision_m": {"type": "integer"},
     },
 }
@@ -87,6 +88,30 @@ ITEM = {
         "reporter": {"type": "object", "additionalProperties": {}},
         "api_key": _NULLABLE_TEXT,
         "allowed_next": {"type": "array", "items": _TEXT},
+        "verifications": {
+            "type": "object",
+            "description": "Residents' verdicts on its resolutions (counts only).",
+            "properties": {"confirmed": {"type": "integer"}, "disputed": {"type": "integer"}},
+        },
+        "repeat_of": {
+            "type": "string",
+            "nullable": True,
+            "description": "Staff only: the recently resolved item nearby this repeats.",
+        },
+        "verdicts": {
+            "type": "array",
+            "description": "Staff only: each resident's verdict.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "via_item": _TEXT,
+                    "verdict": _TEXT,
+                    "reason": _TEXT,
+                    "resolved_at": _INSTANT,
+                    "at": _INSTANT,
+                },
+            },
+        },
     },
 }
 DUPLICATE = {
@@ -178,6 +203,32 @@ STEP_RESPONSES = {
         e409="Not possible from the item's status.",
     ),
 }
+VERIFICATION = {
+    "type": "object",
+    "required": ["item", "via_item", "verdict", "reason", "resolved_at", "at", "status"],
+    "properties": {
+        "item": {**_TEXT, "description": "The item whose resolution was verified."},
+        "via_item": {**_TEXT, "description": "The item the resident reported it through."},
+        "verdict": {"type": "string", "enum": ["confirmed", "disputed"]},
+        "reason": _TEXT,
+        "resolved_at": {**_INSTANT, "description": "The resolution the verdict is about."},
+        "at": _INSTANT,
+        "status": {**_TEXT, "description": "The item's status after the verdict."},
+    },
+}
+VERIFICATION_RESPONSES = {
+    201: VERIFICATION,
+    **errors(
+        400,
+        403,
+        404,
+        409,
+        e400="No verdict, an unknown one, or a dispute without its reason.",
+        e403="Staff roles do not verify; an API key without the feedback scope.",
+        e404="No such item among those you reported (or that yours was merged into).",
+        e409="Not resolved, past the reopen window, or already verified by you.",
+    ),
+}
 DUPLICATES_PARAMS = [
     query("category", {"type": "string", "minLength": 1}, "A category code.", required=True),
     query("lon", {"type": "number", "minimum": -180, "maximum": 180}, required=True),
@@ -218,6 +269,12 @@ class SubmitSchema(serializers.Serializer):
     reporter_name = serializers.CharField(required=False, help_text="Private: staff only.")
     reporter_phone = serializers.CharField(required=False, help_text="Private: staff only.")
     reporter_email = serializers.EmailField(required=False, help_text="Private: staff only.")
+    consent_purpose = serializers.CharField(
+        required=False, max_length=60, help_text="A purpose of /api/v1/privacy/notice/."
+    )
+    consent_notice_version = serializers.CharField(
+        required=False, max_length=40, help_text="The notice agreed to (default: current)."
+    )
 
 
 class SubmitFormSchema(SubmitSchema):
@@ -256,3 +313,12 @@ class RatingSchema(serializers.Serializer):
 
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False)
+
+
+class VerificationSchema(serializers.Serializer):
+    """A resident's verdict on a resolution (documentation only)."""
+
+    verdict = serializers.ChoiceField([("confirmed", "confirmed"), ("disputed", "disputed")])
+    reason = serializers.CharField(
+        required=False, help_text="Required to dispute: public, on the item's timeline."
+    )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Unprocessable
+from feedback.deadlines import first_deadline
 from feedback.intake import Submission, submit_once
 from feedback.models import FeedbackEvent, FeedbackItem, Role, Status
 from feedback.workflow import Actor, transition
@@ -120,7 +121,7 @@ def load_demo_feedback(count: int = 300, seed: int = 2025) -> DemoReport:
                 continue
             FeedbackItem.objects.filter(pk=item.pk).update(
                 created_at=now - age,
-                deadline_at=now - age + timedelta(hours=item.category.deadline_hours),
+                deadline_at=first_deadline(item.category, now - age),
             )
             _advance(item, rng)
             _date_timeline(item.pk, now - age, now, random.Random(f"{seed}:{number}"))  # noqa: S311

@@ -13,7 +13,6 @@ import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -24,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidParameter, Unprocessable
 from feedback import places
+from feedback.consent import consent_of
+from feedback.deadlines import first_deadline
 from feedback.models import (
     Channel,
     FeedbackCategory,
@@ -34,6 +35,8 @@ from feedback.models import (
     Role,
     Status,
 )
+from feedback.repeats import find_repeat
+from feedback.signals import step_recorded
 from feedback.workflow import Actor
 from layers.names import normalise_name
 from layers.wards import resolve_ward
@@ -76,6 +79,9 @@ class Submission:
     reporter_email: str = ""
     photos: tuple = field(default=())  # feedback.photos.CleanPhoto, already vetted
     api_key: object | None = None  # the service account that sent it
+    # What the reporter agreed to (Decree 13/2023); empty: the privacy notice's defaults.
+    consent_purpose: str = ""
+    consent_notice_version: str = ""
 
     def fingerprint(self) -> str:
         """A hash of what was reported: the same key must come with the same report."""
@@ -151,6 +157,7 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
         )
     _check_lengths(submission)
     _check_email(submission.reporter_email.strip())
+    purpose, version = consent_of(submission.consent_purpose, submission.consent_notice_version)
     lon, lat = _location(submission)
     point = Point(lon, lat, srid=4326)
     ward = resolve_ward(point)
@@ -179,7 +186,11 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
                     reporter_phone=submission.reporter_phone.strip(),
                     reporter_email=submission.reporter_email.strip(),
                     api_key=submission.api_key,
-                    deadline_at=now + timedelta(hours=category.deadline_hours),
+                    deadline_at=first_deadline(category, now),
+                    repeat_of=find_repeat(category, point, now),
+                    consent_purpose=purpose,
+                    consent_notice_version=version,
+                    consent_at=now,
                 )
                 FeedbackPhoto.objects.bulk_create(
                     FeedbackPhoto(
@@ -195,13 +206,14 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
                     for position, photo in enumerate(submission.photos, start=1)
                 )
                 item.refresh_from_db(fields=["public_geom"])  # set by the database
-                FeedbackEvent.objects.create(
+                event = FeedbackEvent.objects.create(
                     item=item,
                     actor=actor.user,
                     actor_role=actor.label,
                     from_status="",
                     to_status=Status.RECEIVED,
                 )
+                step_recorded.send(sender=FeedbackItem, item=item, event=event)
                 return item
         except IntegrityError:  # a tracking code already taken: draw again
             continue

@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from layers.models import AdministrativeArea
 
 
+class DeadlineUnit(models.TextChoices):
+    """How a category's deadline is counted."""
+
+    HOURS = "hours", _("Hours (calendar)")
+    WORKING_HOURS = "working_hours", _("Working hours")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
 class FeedbackCategory(models.Model):
     """A kind of problem residents report, with its deadline and public precision."""
 
@@ -23,8 +31,26 @@ class FeedbackCategory(models.Model):
     name_en = models.CharField(max_length=200)
     description_vi = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
-    deadline_hours = models.PositiveIntegerField(
-        help_text=_("Hours the ward has to resolve an item of this category.")
+    deadline_amount = models.PositiveIntegerField(
+        help_text=_("How long the ward has to resolve an item of this category (in the unit).")
+    )
+    deadline_unit = models.CharField(
+        max_length=14,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.HOURS,
+        help_text=_("Working days and hours are counted on the city's calendar (workdays)."),
+    )
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after the item is closed that the reporter's personal data is kept "
+            "(empty: the privacy setting's default)."
+        ),
+    )
+    repeat_window_days = models.PositiveIntegerField(
+        default=30,
+        help_text=_("A report of this category near one resolved this many days ago is a repeat."),
     )
     public_precision_m = models.PositiveIntegerField(
         default=0,
@@ -56,13 +82,15 @@ class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
+    # Staff asked the resident for more information: the deadline's clock is paused.
+    AWAITING_INFO = "awaiting_info", _("Waiting for the resident")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
     MERGED = "merged", _("Merged")
 
 
-OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS)
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.AWAITING_INFO)
 
 
 class FeedbackItem(models.Model):
@@ -82,7 +110,7 @@ class FeedbackItem(models.Model):
     )
     address_text = models.CharField(max_length=500, blank=True)
     ward = models.ForeignKey(AdministrativeArea, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     rejection_reason = models.TextField(blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
@@ -115,6 +143,21 @@ class FeedbackItem(models.Model):
     )
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # The deadline's clock: paused while waiting for the resident (feedback.deadlines).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(
+        default=0, help_text=_("Time already paused, in the deadline's own unit of seconds.")
+    )
+    # A report of the same category at the same place soon after a resolution.
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
+    )
+    # What the reporter agreed to (Decree 13/2023): the purpose and the notice's version.
+    consent_purpose = models.CharField(max_length=60, blank=True)
+    consent_notice_version = models.CharField(max_length=40, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention job or an erasure request removed the personal fields.
+    personal_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,8 +191,8 @@ class FeedbackEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_role = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Status.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
     note = models.TextField(blank=True, help_text=_("Public: shown on the tracking page."))
     # Private: for staff only, never on the tracking page, in Open311 or the public API.
     internal_note = models.TextField(
@@ -171,6 +214,8 @@ class Role(models.TextChoices):
     WARD_STAFF = "ward_staff", _("Ward staff")
     CITY_STAFF = "city_staff", _("District/city staff")
     LEADER = "leader", _("Leader (read-only)")
+    # Reads the log of staff reads of reporters' contact details (privacy); nothing else.
+    AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
 
 
@@ -210,6 +255,8 @@ class FeedbackPhoto(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Flagged by staff: shows a face or a number plate (erased with the personal data).
+    has_personal_data = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["item", "position"]
@@ -249,3 +296,57 @@ class RateWindow(models.Model):
             models.UniqueConstraint(fields=["bucket", "window_start"], name="rate_window_once"),
         ]
         indexes = [models.Index(fields=["window_start"])]
+
+
+class Verdict(models.TextChoices):
+    """What a resident says of a resolution."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class FeedbackVerification(models.Model):
+    """A resident confirming or disputing a resolution: the item's reporter, or the reporter
+    of an item merged into it. One per resident per resolution (``resolved_at``)."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="verifications")
+    # The item through which the resident reported the problem (the item or a merged one).
+    via_item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(help_text=_("The resolution this verdict is about."))
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "via_item", "resolved_at"], name="one_verdict_per_resolution"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(verdict="disputed") | ~models.Q(reason=""),
+                name="dispute_has_reason",
+            ),
+        ]
+
+
+class ContactAccess(models.Model):
+    """A staff read of a reporter's contact details: who, when, which item, which fields.
+    Written by the app, never changed: the database refuses UPDATE and DELETE (migration)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    item = models.ForeignKey(FeedbackItem, on_delete=models.SET_NULL, null=True, related_name="+")
+    tracking_code = models.CharField(max_length=16)
+    fields = models.CharField(max_length=200)
+    via = models.CharField(max_length=60, help_text=_("The page or API that showed them."))
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "contact accesses"

@@ -57,7 +57,7 @@ def parse_instant(params: Mapping, name: str, *, end: bool) -> datetime | None:
 
 def parse_item_filters(params: Mapping) -> ItemFilters:
     """The REST list's filters (``status``, ``ward``, ``category``, ``channel``,
-    ``created_after``, ``created_before``, ``bbox``, ``overdue``), each checked."""
+    ``created_after``, ``created_before``, ``bbox``, ``overdue``, ``repeat``), each checked."""
     statuses = csv_values(params, "status")
     unknown = [s for s in statuses if s not in Status.values]
     if unknown:
@@ -73,6 +73,9 @@ def parse_item_filters(params: Mapping) -> ItemFilters:
     overdue = params.get("overdue")
     if overdue not in (None, "", "true", "false"):
         raise InvalidParameter(_("'overdue' is true or false."), parameter="overdue")
+    repeat = params.get("repeat")
+    if repeat not in (None, "", "true", "false"):
+        raise InvalidParameter(_("'repeat' is true or false."), parameter="repeat")
     return ItemFilters(
         statuses=statuses,
         wards=csv_values(params, "ward"),
@@ -82,6 +85,7 @@ def parse_item_filters(params: Mapping) -> ItemFilters:
         created_before=before,
         bbox=bbox,
         overdue=None if overdue in (None, "") else overdue == "true",
+        repeat=None if repeat in (None, "") else repeat == "true",
     )
 
 
@@ -102,6 +106,10 @@ class ItemListParams(serializers.Serializer):
     overdue = DeclaredParameter(
         {"type": "string", "enum": ["true", "false"]},
         "true: only items open past their deadline; false: all the others.",
+    )
+    repeat = DeclaredParameter(
+        {"type": "string", "enum": ["true", "false"]},
+        "true: only repeats of a recent resolution nearby; false: all the others.",
     )
 
     def validate(self, attrs: dict) -> dict:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from layers.spec import Field, LayerPaint, LayerSpec, SourceTable
 
-PUBLIC_STATUSES = ("received", "accepted", "in_progress", "resolved", "closed")
+PUBLIC_STATUSES = ("received", "accepted", "in_progress", "awaiting_info", "resolved", "closed")
 
 
 def feedback_spec() -> LayerSpec:

@@ -19,8 +19,8 @@ from feedback.models import (
     FeedbackEvent,
     FeedbackItem,
     FeedbackPhoto,
+    FeedbackVerification,
     IdempotencyRecord,
-    Status,
 )
 from feedback.shapes import is_public
 from feedback.workflow import Actor, visible_items
@@ -41,6 +41,7 @@ class ItemFilters:
     created_before: datetime | None = None
     bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
     overdue: bool | None = None
+    repeat: bool | None = None  # staff: only repeats of a recent resolution (or none)
 
 
 def items_for(actor: Actor, filters: ItemFilters | None = None) -> QuerySet:
@@ -69,19 +70,24 @@ def filter_items(items: QuerySet, filters: ItemFilters) -> QuerySet:
         box.srid = 4326
         items = items.filter(geom__intersects=box)
     if filters.overdue is not None:
+        # As feedback.deadlines.is_overdue: open, its clock running (not paused), past due.
         late = items.filter(
-            status__in=[Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS],
-            deadline_at__lt=timezone.now(),
+            status__in=OPEN_STATUSES, paused_at__isnull=True, deadline_at__lt=timezone.now()
         )
         items = late if filters.overdue else items.exclude(pk__in=late.values("pk"))
+    if filters.repeat is not None:
+        items = items.filter(repeat_of__isnull=not filters.repeat)
     return items.order_by("-created_at", "-id")
 
 
 def with_private_details(items: QuerySet) -> QuerySet:
     """``items`` with what their private JSON reads fetched up front: a list page costs the
     same number of queries for one item as for fifty."""
-    items = items.select_related("category", "ward", "reporter", "merged_into", "api_key")
+    items = items.select_related(
+        "category", "ward", "reporter", "merged_into", "api_key", "repeat_of"
+    )
     return items.prefetch_related(
+        Prefetch("verifications", queryset=FeedbackVerification.objects.select_related("via_item")),
         Prefetch("photos", queryset=FeedbackPhoto.objects.only("item_id", "position")),
         Prefetch("events", queryset=FeedbackEvent.objects.select_related("actor")),
     )

@@ -18,7 +18,8 @@ def category_json(category: FeedbackCategory, language: str | None = None) -> di
         "name_vi": category.name_vi,
         "name_en": category.name_en,
         "description": category.description_en if english else category.description_vi,
-        "deadline_hours": category.deadline_hours,
+        "deadline_amount": category.deadline_amount,
+        "deadline_unit": category.deadline_unit,
         "public_precision_m": category.public_precision_m,
     }
 
@@ -111,4 +112,26 @@ def item_json(
         )
         if actor is not None:
             body["allowed_next"] = allowed_next(actor, item)
+    body["verifications"] = verification_counts(item)
+    if staff:  # the link to the resolution it repeats, and who verified what: staff only
+        body["repeat_of"] = item.repeat_of.tracking_code if item.repeat_of_id else None
+        body["verdicts"] = [verdict_json(v) for v in item.verifications.all()]
     return body
+
+
+def verification_counts(item: FeedbackItem) -> dict:
+    """How many residents confirmed and disputed the item's resolutions (counts only: the
+    public may see them; who and through which item is for staff)."""
+    verdicts = [v.verdict for v in item.verifications.all()]
+    return {"confirmed": verdicts.count("confirmed"), "disputed": verdicts.count("disputed")}
+
+
+def verdict_json(verification) -> dict:
+    """One resident's verdict on a resolution, as staff see it."""
+    return {
+        "via_item": verification.via_item.tracking_code,
+        "verdict": verification.verdict,
+        "reason": verification.reason,
+        "resolved_at": verification.resolved_at,
+        "at": verification.at,
+    }

@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Forbidden, InvalidParameter, NotFound
+from feedback import deadlines
 from feedback.models import (
-    OPEN_STATUSES,
     FeedbackEvent,
     FeedbackItem,
     Role,
     StaffMembership,
     Status,
 )
+from feedback.signals import step_recorded
 
 # How long after "resolved" the resident may reopen the item.
 REOPEN_WINDOW = timedelta(days=7)
@@ -40,6 +41,11 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.ACCEPTED, Status.MERGED): STAFF,
     (Status.IN_PROGRESS, Status.RESOLVED): STAFF,
     (Status.IN_PROGRESS, Status.MERGED): STAFF,
+    # Staff ask the resident for more (a public note says what): the deadline's clock is
+    # paused until staff, or the reporter answering, take the item back in hand.
+    (Status.ACCEPTED, Status.AWAITING_INFO): STAFF,
+    (Status.IN_PROGRESS, Status.AWAITING_INFO): STAFF,
+    (Status.AWAITING_INFO, Status.IN_PROGRESS): {Role.RESIDENT, *STAFF},
     # The resident confirms, or the city closes; the resident may reopen within the window.
     (Status.RESOLVED, Status.CLOSED): {Role.RESIDENT, *SENIOR},
     (Status.RESOLVED, Status.IN_PROGRESS): {Role.RESIDENT, *SENIOR},
@@ -58,6 +64,9 @@ class Actor:
     user: object | None
     role: str
     ward_codes: frozenset[str] = field(default_factory=frozenset)
+    # Items a resident reported through an item merged into them (feedback.verification
+    # names them after checking the merge chain): they may dispute their resolution only.
+    via_merged: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def label(self) -> str:
@@ -89,6 +98,8 @@ def visible_items(actor: Actor) -> QuerySet:
         return items.filter(ward__code__in=actor.ward_codes)
     if actor.user is None:
         return items.none()
+    if actor.via_merged:
+        return items.filter(Q(reporter=actor.user) | Q(pk__in=actor.via_merged))
     return items.filter(reporter=actor.user)
 
 
@@ -104,8 +115,8 @@ def get_item(actor: Actor, tracking_code: str, *, for_update: bool = False) -> F
 
 
 def is_overdue(item: FeedbackItem, now=None) -> bool:
-    """Open past its category's deadline."""
-    return item.status in OPEN_STATUSES and (now or timezone.now()) > item.deadline_at
+    """Open past its deadline, and not paused (``feedback.deadlines``)."""
+    return deadlines.is_overdue(item, now or timezone.now())
 
 
 def allowed_next(actor: Actor, item: FeedbackItem) -> list[str]:
@@ -120,9 +131,10 @@ def allowed_next(actor: Actor, item: FeedbackItem) -> list[str]:
 def _may_act(actor: Actor, item: FeedbackItem, to: str) -> str | None:
     """Why the actor may not take this step on this item (None: they may)."""
     if actor.role == Role.RESIDENT:
-        if actor.user is None or item.reporter_id != actor.user.pk:
-            return _("Only the resident who reported the item may do this.")
         reopening = item.status == Status.RESOLVED and to == Status.IN_PROGRESS
+        merged_reporter = reopening and item.pk in actor.via_merged
+        if actor.user is None or (item.reporter_id != actor.user.pk and not merged_reporter):
+            return _("Only the resident who reported the item may do this.")
         if reopening and item.resolved_at and timezone.now() - item.resolved_at > REOPEN_WINDOW:
             return _("An item can be reopened within {days} days of its resolution.").format(
                 days=REOPEN_WINDOW.days
@@ -182,7 +194,16 @@ def transition(
         item.resolved_at = None
     if item.status == Status.REJECTED and to == Status.RECEIVED:
         item.rejection_reason = ""
-    FeedbackEvent.objects.create(
+    if to == Status.AWAITING_INFO:
+        if not note.strip():
+            raise InvalidParameter(
+                _("Asking the resident for more needs a note saying what is needed."),
+                parameter="note",
+            )
+        deadlines.pause(item, timezone.now())
+    if item.status == Status.AWAITING_INFO:
+        deadlines.resume(item, timezone.now())
+    event = FeedbackEvent.objects.create(
         item=item,
         actor=actor.user,
         actor_role=actor.label,
@@ -193,6 +214,7 @@ def transition(
     )
     item.status = to
     item.save()
+    step_recorded.send(sender=FeedbackItem, item=item, event=event)
     return item
 
 

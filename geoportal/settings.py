@@ -82,18 +82,23 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The task queue (jobs in PostgreSQL): imports, notifications, scheduled sweeps.
+    "procrastinate.contrib.django",
     "geoportal",
     "logins",
     "layers",
     "tiles",
     "importers",
     "apikeys",
+    "workdays",
     "feedback",
     "residents",
     "ratings",
     "surveys",
     "notices",
     "dashboard",
+    "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +253,16 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# The task queue (procrastinate; tasks in each app's tasks.py): a job deferred from Django
+# code is written in the caller's transaction, in workers too (geoportal/queue.py).
+PROCRASTINATE_ON_APP_READY = "geoportal.queue.on_app_ready"
+
+# E-mail to reporters (notifications): without a host the e-mail channel is not used.
+EMAIL_HOST = env_str("COMMONMAP_EMAIL_HOST", "")
+EMAIL_PORT = env_int("COMMONMAP_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("COMMONMAP_EMAIL_FROM", "Common Map <no-reply@localhost>")
+EMAIL_TIMEOUT = env_int("COMMONMAP_NOTIFY_TIMEOUT_S", 10)
+
 # App options live under one namespace.
 COMMONMAP = {
     "LOOKUP_BATCH_MAX": env_int("COMMONMAP_LOOKUP_BATCH_MAX", 10_000),
@@ -274,6 +289,9 @@ COMMONMAP = {
     "FEEDBACK_ANON_PER_HOUR": env_int("COMMONMAP_FEEDBACK_ANON_PER_HOUR", 30),
     "FEEDBACK_PHOTO_MAX_BYTES": env_int("COMMONMAP_FEEDBACK_PHOTO_MAX_BYTES", 10 << 20),
     "FEEDBACK_DUPLICATE_RADIUS_M": env_int("COMMONMAP_FEEDBACK_DUPLICATE_RADIUS_M", 50),
+    # A report within this many metres of one of its category resolved within the
+    # category's repeat window is linked to it as a repeat (feedback/repeats.py).
+    "REPEAT_DISTANCE_M": env_int("COMMONMAP_REPEAT_DISTANCE_M", 50),
     # Behind a reverse proxy: the header that carries the client's address (rate limits).
     "CLIENT_IP_HEADER": env_str("COMMONMAP_CLIENT_IP_HEADER", ""),
     # Failed HTTP Basic sign-ins: this many per username or client address within the window
@@ -286,6 +304,9 @@ COMMONMAP = {
     # ward with fewer ratings than the minimum sample is "not enough ratings", never ranked.
     "RATING_PERIOD": env_str("COMMONMAP_RATING_PERIOD", "month"),
     "RATING_MIN_SAMPLE": env_int("COMMONMAP_RATING_MIN_SAMPLE", 30),
+    # The city's office hours on a working day (TIME_ZONE), for deadlines in working hours
+    # and days (workdays.calendar): comma-separated HH:MM-HH:MM intervals.
+    "OFFICE_HOURS": env_str("COMMONMAP_OFFICE_HOURS", "07:30-11:30,13:00-17:00"),
     # The public dashboard shows a ward's figures from this many items received on.
     "DASHBOARD_PUBLIC_MIN_COUNT": env_int("COMMONMAP_DASHBOARD_PUBLIC_MIN_COUNT", 10),
     # Residents (residents/identity.py): only an HMAC of their subject is kept, keyed with
@@ -300,6 +321,40 @@ COMMONMAP = {
     "OIDC_AUDIENCE": env_str("COMMONMAP_OIDC_AUDIENCE", ""),
     "OIDC_ALGORITHMS": env_list("COMMONMAP_OIDC_ALGORITHMS", ["RS256", "ES256"]),
     "OIDC_LEEWAY_S": env_int("COMMONMAP_OIDC_LEEWAY_S", 30),
+    # Notifications (notifications/): the public address of the site (the tracking page's
+    # URL in messages), delivery attempts before a dead letter, the first retry's wait
+    # (doubled each time), the network timeout, Web Push's VAPID keys and the push
+    # services a subscription's endpoint may be on (the one user-given URL we call).
+    "PUBLIC_URL": env_str("COMMONMAP_PUBLIC_URL", "http://localhost:8000"),
+    "NOTIFY_MAX_ATTEMPTS": env_int("COMMONMAP_NOTIFY_MAX_ATTEMPTS", 8),
+    "NOTIFY_RETRY_BASE_S": env_int("COMMONMAP_NOTIFY_RETRY_BASE_S", 30),
+    "NOTIFY_TIMEOUT_S": env_int("COMMONMAP_NOTIFY_TIMEOUT_S", 10),
+    "VAPID_PRIVATE_KEY": env_str("COMMONMAP_VAPID_PRIVATE_KEY", ""),
+    "VAPID_PUBLIC_KEY": env_str("COMMONMAP_VAPID_PUBLIC_KEY", ""),
+    "VAPID_SUBJECT": env_str("COMMONMAP_VAPID_SUBJECT", "mailto:admin@localhost"),
+    "WEBPUSH_HOSTS": env_list(
+        "COMMONMAP_WEBPUSH_HOSTS",
+        [
+            "fcm.googleapis.com",
+            "updates.push.services.mozilla.com",
+            "*.notify.windows.com",
+            "web.push.apple.com",
+        ],
+    ),
+    # Personal data (Decree 13/2023/NĐ-CP, privacy/): the version of the privacy notice a
+    # new report agrees to, the purposes a reporter may consent to (the first is the
+    # default), and the days a reporter's personal data is kept after the item is done
+    # (a category's own retention_days wins).
+    "PRIVACY_NOTICE_VERSION": env_str("COMMONMAP_PRIVACY_NOTICE_VERSION", "2026-01"),
+    "PRIVACY_PURPOSES": env_list(
+        "COMMONMAP_PRIVACY_PURPOSES", ["feedback_handling", "service_improvement"]
+    ),
+    "RETENTION_DAYS": env_int("COMMONMAP_RETENTION_DAYS", 365),
+    # Hours within which a resident's request is answered. Decree 13 art. 14-16: personal
+    # data is provided, corrected or deleted within 72 hours of the request.
+    "PRIVACY_EXPORT_HOURS": env_int("COMMONMAP_PRIVACY_EXPORT_HOURS", 72),
+    "PRIVACY_CORRECT_HOURS": env_int("COMMONMAP_PRIVACY_CORRECT_HOURS", 72),
+    "PRIVACY_DELETE_HOURS": env_int("COMMONMAP_PRIVACY_DELETE_HOURS", 72),
 }
 if COMMONMAP["OIDC_ISSUER"] and not COMMONMAP["RESIDENT_SECRET"]:
     raise ImproperlyConfigured(
@@ -309,6 +364,8 @@ if COMMONMAP["RATING_PERIOD"] not in ("month", "quarter"):
     raise ImproperlyConfigured("COMMONMAP_RATING_PERIOD must be month or quarter")
 if COMMONMAP["RATING_MIN_SAMPLE"] < 1:
     raise ImproperlyConfigured("COMMONMAP_RATING_MIN_SAMPLE must be at least 1")
+if not COMMONMAP["PRIVACY_PURPOSES"]:
+    raise ImproperlyConfigured("COMMONMAP_PRIVACY_PURPOSES must name at least one purpose")
 if COMMONMAP["SURVEY_MIN_CELL"] < 1:
     raise ImproperlyConfigured("COMMONMAP_SURVEY_MIN_CELL must be at least 1")
 
@@ -317,6 +374,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # The task queue logs every start-up step at INFO; its warnings and errors are enough.
+    "loggers": {"procrastinate": {"level": env_str("PROCRASTINATE_LOG_LEVEL", "WARNING")}},
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from crafted spatial

@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/surveys/", include("surveys.urls")),
     path("api/v1/notices/", include("notices.urls")),
     path("api/v1/dashboard/", include("dashboard.urls")),
+    path("api/v1/notifications/", include("notifications.urls")),
+    path("api/v1/privacy/", include("privacy.urls")),
     path("open311/", include("feedback.open311.urls")),
     # QGIS and GDAL do not follow a redirect to the slash: the landing page answers here too.
     path("ogc", LandingPage.as_view(), name="ogc-landing"),

@@ -1,10 +1,14 @@
-"""The import queue: jobs in PostgreSQL, claimed by workers with SKIP LOCKED.
+"""Import jobs on the task queue: an upload becomes an ``ImportJob`` row (status, progress,
+report: what the API shows) and a procrastinate job on the ``imports`` queue, written in
+one transaction, so that a job row never exists without its queue entry.
 
-An upload becomes a queued job; ``manage.py import_worker`` (started by ``make run`` and
-docker compose) claims the oldest one, runs the importer core and stores the report.
-Progress is written on a separate autocommit connection, so that it is visible while the
-import's own transaction is still open. A job whose worker died is queued again: its
-transaction was rolled back, so running it again cannot import anything twice.
+``manage.py procrastinate worker`` runs ``importers.tasks.run_import_job``, which calls
+``run`` here. Progress is written on a separate autocommit connection, so that it is
+visible while the import's own transaction is still open. The import and the job's final
+status commit together, under a transaction-level advisory lock on the job: a job whose
+worker died is run again by procrastinate's stalled-job recovery (``geoportal.tasks``)
+from the start, since its transaction was rolled back, and a job that had committed is
+never imported twice.
 """
 
 import logging
@@ -16,19 +20,30 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from core.errors import CommonMapError
+from core.sql_files import load_sql
 from importers.models import ImportJob, JobStatus
 from importers.params import ImportParams
 from importers.services import run_import
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=5)  # no heartbeat for this long: the worker is gone
+QUEUE = "imports"
+RUN_TASK = "importers.tasks.run_import_job"  # registered by importers/tasks.py
+FINAL = (JobStatus.SUCCEEDED, JobStatus.REJECTED, JobStatus.FAILED)
+# Queue jobs in these states will not run the import (again): its row must say it ended.
+_QUEUE_ENDED = ("succeeded", "failed", "cancelled", "aborted")
+_LOST_AFTER = timedelta(minutes=1)  # a queue job ended this long ago with its row open
 _PROGRESS_EVERY = 1.0  # seconds between progress writes
+# The database went away under the job: procrastinate runs it again (importers.tasks).
+RETRYABLE = (OperationalError, InterfaceError)
 
 
 def upload_dir() -> Path:
@@ -39,7 +54,8 @@ def upload_dir() -> Path:
 def enqueue(
     params: ImportParams, upload: UploadedFile, user, language: str | None = None
 ) -> ImportJob:
-    """Store the upload and queue its job; ``params.path`` is set to the stored file."""
+    """Store the upload, write its job and defer the job's run, in one transaction (the
+    caller's, when there is one); ``params.path`` is set to the stored file."""
     job = ImportJob(
         created_by=user,
         file_name=params.name,
@@ -49,43 +65,56 @@ def enqueue(
     folder = upload_dir() / str(job.id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (get_valid_filename(Path(params.name).name) or "upload")
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    params.path = path
-    job.upload_path = str(path)
-    job.params = params.as_dict()
-    job.save()
+    try:
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        params.path = path
+        job.upload_path = str(path)
+        job.params = params.as_dict()
+        with transaction.atomic():
+            job.save()
+            # Through procrastinate's Django connector: the same connection and transaction.
+            deferrer = app.configure_task(RUN_TASK, allow_unknown=False)
+            job.queue_job_id = deferrer.defer(job_id=str(job.id))
+            job.save(update_fields=["queue_job_id"])
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return job
 
 
-def claim() -> ImportJob | None:
-    """The oldest queued job, now running (None when the queue is empty)."""
-    with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(status=JobStatus.QUEUED)
-            .order_by("created_at")
-            .first()
-        )
-        if job is None:
-            return None
-        now = timezone.now()
-        job.status, job.started_at, job.heartbeat_at = JobStatus.RUNNING, now, now
-        job.save(update_fields=["status", "started_at", "heartbeat_at"])
-        return job
+def run(job_id: str) -> ImportJob | None:
+    """Run a job to its end: report (or error) stored, upload removed. None when the job
+    had already ended (a run again after its worker died after the commit) or is gone.
 
-
-def requeue_stale() -> int:
-    """Queue again the running jobs whose worker stopped sending heartbeats."""
-    cutoff = timezone.now() - STALE_AFTER
-    return ImportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=JobStatus.QUEUED, rows_read=0
+    A lost database connection is raised (the queue runs the job again); any other failure
+    ends the job with its error, never the worker.
+    """
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job_id).exclude(status__in=FINAL).update(
+        status=JobStatus.RUNNING, started_at=now, rows_read=0, rows_total=-1
     )
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(load_sql("importers", "lock_import_job"), [str(job_id)])
+            job = ImportJob.objects.filter(pk=job_id).first()
+            if job is None or job.status in FINAL:
+                return None
+            _import(job)
+            job.save(update_fields=["status", "error", "report", "rows_read", "finished_at"])
+    except IntegrityError as exc:  # checks deferred to the commit
+        log.exception("import job %s failed at commit", job_id)
+        job = ImportJob.objects.get(pk=job_id)
+        _fail(job, exc)
+        job.save(update_fields=["status", "error", "report", "rows_read", "finished_at"])
+    shutil.rmtree(Path(job.upload_path).parent, ignore_errors=True)
+    return job
 
 
-def run(job: ImportJob) -> ImportJob:
-    """Run a claimed job to its end: report (or error) stored, upload removed."""
+def _import(job: ImportJob) -> None:
+    """Run the importer core for ``job`` and set its final fields (not saved)."""
     params = ImportParams.from_dict(job.params)
     reporter = _ProgressWriter(job)
     try:
@@ -94,10 +123,11 @@ def run(job: ImportJob) -> ImportJob:
             report = run_import(params, reporter)
     except CommonMapError as exc:
         job.status, job.error = JobStatus.FAILED, exc.as_dict()
+    except RETRYABLE:
+        raise
     except Exception as exc:  # a bug must end the job, not the worker
         log.exception("import job %s failed", job.id)
-        job.status = JobStatus.FAILED
-        job.error = {"detail": f"Internal error: {type(exc).__name__}", "code": "internal_error"}
+        _fail(job, exc)
     else:
         job.report = report.as_dict()
         job.rows_read = report.rows_read
@@ -105,34 +135,51 @@ def run(job: ImportJob) -> ImportJob:
         job.status = JobStatus.SUCCEEDED if ok else JobStatus.REJECTED
     finally:
         reporter.close()
-        shutil.rmtree(Path(job.upload_path).parent, ignore_errors=True)
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "report", "rows_read", "finished_at"])
-    return job
 
 
-def run_next() -> ImportJob | None:
-    """Claim and run one job; None when there was none."""
-    job = claim()
-    return run(job) if job else None
+def _fail(job: ImportJob, exc: BaseException) -> None:
+    job.status, job.report, job.finished_at = JobStatus.FAILED, None, timezone.now()
+    job.error = {"detail": f"Internal error: {type(exc).__name__}", "code": "internal_error"}
 
 
-def work(poll_seconds: float = 1.0, once: bool = False) -> None:
-    """The worker loop: run jobs as they come; ``once`` stops when the queue is empty."""
-    while True:
-        requeue_stale()
-        job = run_next()
-        if job is not None:
-            log.info("import job %s: %s", job.id, job.status)
-            continue
-        if once:
-            return
-        time.sleep(poll_seconds)
+def requeue(queue_job_ids: list[int]) -> int:
+    """Show as queued again the unfinished import jobs of these queue jobs (the stalled-job
+    recovery calls this just before it gives them back to the queue); how many."""
+    return (
+        ImportJob.objects.filter(queue_job_id__in=queue_job_ids)
+        .exclude(status__in=FINAL)
+        .update(status=JobStatus.QUEUED, rows_read=0, rows_total=-1)
+    )
+
+
+def end_lost_jobs(now=None) -> int:
+    """End the import jobs whose queue job ended (failed after its retries, cancelled,
+    aborted) or vanished without the import saying how it ended; how many."""
+    now = now or timezone.now()
+    open_jobs = ImportJob.objects.exclude(status__in=FINAL).filter(created_at__lt=now - _LOST_AFTER)
+    alive = ProcrastinateJob.objects.exclude(status__in=_QUEUE_ENDED).values("id")
+    lost = open_jobs.exclude(queue_job_id__in=alive)
+    ended = 0
+    for job in lost:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            error = {
+                "detail": _("The import stopped in the task queue before it ended."),
+                "code": "job_lost",
+                "hint": _("Upload the file again."),
+            }
+        ended += (
+            ImportJob.objects.filter(pk=job.pk)
+            .exclude(status__in=FINAL)
+            .update(status=JobStatus.FAILED, error=error, finished_at=now)
+        )
+        shutil.rmtree(Path(job.upload_path).parent, ignore_errors=True)
+    return ended
 
 
 class _ProgressWriter:
-    """Writes rows read (and a heartbeat) to the job at most once a second, outside the
-    import's transaction."""
+    """Writes rows read to the job at most once a second, outside the import's
+    transaction."""
 
     def __init__(self, job: ImportJob):
         self.job_id = job.id
@@ -147,8 +194,7 @@ class _ProgressWriter:
         if self.conn is None:
             self.conn = psycopg.connect(**_conninfo(), autocommit=True)
         self.conn.execute(
-            "UPDATE importers_importjob SET rows_read = %s, rows_total = %s, "
-            "heartbeat_at = now() WHERE id = %s",
+            "UPDATE importers_importjob SET rows_read = %s, rows_total = %s WHERE id = %s",
             (done, total, self.job_id),
         )
 

@@ -1,4 +1,5 @@
-"""Import jobs: an uploaded file waiting for, being read by, or done with the worker."""
+"""Import jobs: an uploaded file waiting for, being read by, or done with a worker of the
+task queue (``importers.jobs``)."""
 
 import uuid
 
@@ -39,7 +40,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    queue_job_id = models.BigIntegerField(
+        null=True, blank=True, help_text=_("The procrastinate job that runs the import.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,5 +1,6 @@
 """The notices REST API (mounted at /api/v1/notices/): anyone reads the notices in force at
-a point; staff with the notices permissions create drafts, publish and withdraw them.
+a point; staff with the notices permissions create drafts, change them, publish and
+withdraw them, and list the notices they may manage.
 
 Thin views: each parses its input (``notices.params``), calls ``notices.queries`` or
 ``notices.services`` and shapes the answer (``notices.shapes``).
@@ -12,9 +13,10 @@ from rest_framework.views import APIView
 
 from core.pagination import PageNumberPagination
 from core.parsers import JSONParser
+from core.schema import read_query
 from layers.params import parse_lon_lat
 from notices import api_schema, queries, services
-from notices.params import notice_input, parse_at
+from notices.params import ManageListParams, notice_changes, notice_input, parse_at
 from notices.shapes import notice_json
 
 
@@ -55,9 +57,35 @@ class NoticeList(APIView):
         return Response(body, 201)
 
 
+class ManagedNoticeList(APIView):
+    """The notices a staff member may manage, every status (staff)."""
+
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        parameters=api_schema.MANAGE_PARAMS,
+        responses=api_schema.MANAGE_RESPONSES,
+        summary="Notices you may manage, newest first (staff)",
+        operation_id="notices_manage_list",
+    )
+    def get(self, request):
+        """A page of the notices in the caller's wards (all of them for city staff)."""
+        actor = services.staff_actor(request.user, services.CHANGE)
+        filters = read_query(ManageListParams, request.query_params)
+        notices = services.managed_notices(actor, status=filters["status"], ward=filters["ward"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notices, request, self)
+        language = get_language()
+        return paginator.get_paginated_response(
+            [notice_json(n, language, staff=True) for n in page]
+        )
+
+
 class NoticeDetail(APIView):
     """One notice with its area's geometry: published and withdrawn ones to anyone, drafts
-    to staff who may change notices."""
+    to staff who may change notices; staff change a draft."""
+
+    parser_classes = [JSONParser]
 
     @extend_schema(responses=api_schema.DETAIL_RESPONSES, summary="A notice")
     def get(self, request, notice_id: int):
@@ -70,6 +98,21 @@ class NoticeDetail(APIView):
                 return Response(notice_json(notice, get_language(), staff=True, geometry=True))
         notice = queries.public_notice(notice_id)
         return Response(notice_json(notice, get_language(), geometry=True))
+
+    @extend_schema(
+        request=api_schema.NoticePatchSchema,
+        responses=api_schema.PATCH_RESPONSES,
+        summary="Change a draft notice (staff)",
+    )
+    def patch(self, request, notice_id: int):
+        """Check the fields sent as on creation and apply them to the draft; 200."""
+        actor = services.staff_actor(request.user, services.CHANGE)
+        changes = notice_changes(request.data)
+        notice = services.change_draft(actor, notice_id, changes)
+        body = notice_json(notice, get_language(), staff=True, geometry=True)
+        if "area" in changes:
+            body["area"]["repairs"] = list(changes["area"].repairs)  # what ST_MakeValid changed
+        return Response(body)
 
 
 class Publish(APIView):

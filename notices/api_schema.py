@@ -7,6 +7,7 @@ from core.pagination import PageQuery, paginated
 from core.schema import errors, query
 from layers.target_areas import KINDS, MAX_RADIUS_M, MAX_WARDS, MIN_RADIUS_M
 from notices.models import Category, Severity
+from notices.params import ManageListParams
 
 _TEXT = {"type": "string"}
 _INSTANT = {"type": "string", "format": "date-time"}
@@ -98,6 +99,30 @@ STEP_RESPONSES = {
         e409="Not possible from the notice's status, or its window has ended.",
     ),
 }
+PATCH_RESPONSES = {
+    200: NOTICE,
+    **errors(
+        400,
+        403,
+        404,
+        409,
+        e400="A field wrong (named in 'parameter'), as on creation; a body that changes nothing.",
+        e403="No permission to change notices, or the notice or the new area reaches wards "
+        "outside yours ('parameter': 'area').",
+        e404="No such notice.",
+        e409="The notice is published or withdrawn: only a draft can be changed.",
+    ),
+}
+MANAGE_PARAMS = [ManageListParams, PageQuery]
+MANAGE_RESPONSES = {
+    200: paginated({"type": "array", "items": NOTICE}),
+    **errors(
+        400,
+        403,
+        e400="An unknown status or ward (named in 'parameter'), a bad page.",
+        e403="No permission to change notices.",
+    ),
+}
 
 
 class AreaSchema(serializers.Serializer):
@@ -132,3 +157,18 @@ class NoticeSchema(serializers.Serializer):
     area = AreaSchema()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(help_text="After starts_at.")
+
+
+class NoticePatchSchema(serializers.Serializer):
+    """Changes to a draft notice (documentation only): any subset of the create body's
+    fields, each checked as on creation; the window against the notice's own."""
+
+    category = serializers.ChoiceField(Category.choices, required=False)
+    severity = serializers.ChoiceField(Severity.choices, required=False)
+    title_vi = serializers.CharField(max_length=200, required=False)
+    title_en = serializers.CharField(max_length=200, required=False)
+    body_vi = serializers.CharField(max_length=5000, required=False)
+    body_en = serializers.CharField(max_length=5000, required=False)
+    area = AreaSchema(required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False, help_text="After starts_at.")

@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from core.errors import InvalidParameter
+from core.schema import DeclaredParameter
+from layers.models import AdministrativeArea, AreaLevel
 from layers.params import within_postgresql_offsets
 from layers.target_areas import TargetArea, target_area
-from notices.models import Category, Severity
+from notices.models import Category, Severity, Status
 
 TITLE_MAX = 200
 BODY_MAX = 5000
@@ -32,27 +35,107 @@ class NoticeInput:
     ends_at: datetime
 
 
+_NAMES = (
+    "category", "severity", "title_vi", "title_en", "body_vi", "body_en", "starts_at",
+    "ends_at", "area",
+)  # fmt: skip
+
+
 def notice_input(data: object) -> NoticeInput:
     """The checked ``NoticeInput`` of a JSON body (texts first, the area last: it queries)."""
-    if not isinstance(data, dict):
-        raise InvalidParameter(_("The body must be a JSON object."), parameter="body")
-    category = _choice(data, "category", Category.values, None)
-    severity = _choice(data, "severity", Severity.values, Severity.INFO)
-    title_vi = _text(data, "title_vi", TITLE_MAX, required=True)
-    title_en = _text(data, "title_en", TITLE_MAX)
-    body_vi = _text(data, "body_vi", BODY_MAX, required=True)
-    body_en = _text(data, "body_en", BODY_MAX)
-    starts_at = _instant(data, "starts_at")
-    ends_at = _instant(data, "ends_at")
+    checked = _checked(_body(data), _NAMES)
+    return NoticeInput(**checked)
+
+
+def notice_changes(data: object) -> dict:
+    """The checked fields a PATCH body sends (a subset of the create body's), each checked
+    as on create; ``area`` is a ``TargetArea``. The window is checked against the notice's
+    own by ``check_window``; a body that sends none of the fields is a 400."""
+    body = _body(data)
+    present = tuple(name for name in _NAMES if name in body)
+    if not present:
+        raise InvalidParameter(
+            _("The body changes nothing: send one or more of {names}.").format(
+                names=", ".join(_NAMES)
+            ),
+            parameter="body",
+        )
+    return _checked(body, present)
+
+
+def check_window(starts_at: datetime, ends_at: datetime, *, parameter: str = "ends_at") -> None:
+    """A notice ends after it starts; a 400 naming ``parameter`` otherwise."""
     if ends_at <= starts_at:
         raise InvalidParameter(
             _("The notice must end after it starts (ends_at is not after starts_at)."),
-            parameter="ends_at",
+            parameter=parameter,
         )
-    area = target_area(data.get("area"), prefix="area")
-    return NoticeInput(
-        category, severity, title_vi, title_en, body_vi, body_en, area, starts_at, ends_at
+
+
+def _body(data: object) -> dict:
+    if not isinstance(data, dict):
+        raise InvalidParameter(_("The body must be a JSON object."), parameter="body")
+    return data
+
+
+def _checked(data: dict, names: tuple[str, ...]) -> dict:
+    """The named fields checked in the create order; the window when both ends are sent."""
+    checked: dict = {}
+    for name in names:
+        if name in ("category", "severity"):
+            choices = Category.values if name == "category" else Severity.values
+            default = Severity.INFO if name == "severity" else None
+            checked[name] = _choice(data, name, choices, default)
+        elif name in ("title_vi", "title_en"):
+            checked[name] = _text(data, name, TITLE_MAX, required=name == "title_vi")
+        elif name in ("body_vi", "body_en"):
+            checked[name] = _text(data, name, BODY_MAX, required=name == "body_vi")
+        elif name in ("starts_at", "ends_at"):
+            checked[name] = _instant(data, name)
+    if "starts_at" in checked and "ends_at" in checked:
+        check_window(checked["starts_at"], checked["ends_at"])
+    if "area" in names:  # last: it queries
+        checked["area"] = target_area(data.get("area"), prefix="area")
+    return checked
+
+
+MANAGE_STATUSES = (Status.DRAFT, Status.PUBLISHED, Status.WITHDRAWN, "ended")
+WARD_CODE_MAX = 10
+
+
+class ManageListParams(serializers.Serializer):
+    """The staff list's filters, declared once: they document the query and, through
+    ``core.schema.read_query``, parse it into ``{"status": str | None, "ward": str | None}``."""
+
+    status = DeclaredParameter(
+        {"type": "string", "enum": list(MANAGE_STATUSES)},
+        "draft; published (window not yet ended); ended (published, window over); withdrawn.",
     )
+    ward = DeclaredParameter(
+        {"type": "string", "maxLength": WARD_CODE_MAX},
+        "A ward code: only notices whose area reaches this ward.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        """The two filters, each None when absent; a 400 naming the one at fault."""
+        params = self.initial_data
+        status = params.get("status") or None
+        if status is not None and status not in MANAGE_STATUSES:
+            raise InvalidParameter(
+                _("Unknown status {status}; use one of {statuses}.").format(
+                    status=repr(status[:40]), statuses=", ".join(MANAGE_STATUSES)
+                ),
+                parameter="status",
+            )
+        ward = (params.get("ward") or "").strip() or None
+        if ward is not None and (
+            len(ward) > WARD_CODE_MAX
+            or not AdministrativeArea.objects.filter(code=ward, level=AreaLevel.WARD).exists()
+        ):
+            raise InvalidParameter(
+                _("No ward with code {code}.").format(code=ward[:20]), parameter="ward"
+            )
+        return {"status": status, "ward": ward}
 
 
 def parse_at(raw: str | None) -> datetime:

@@ -8,6 +8,7 @@ app_name = "notices"
 
 urlpatterns = [
     path("", api.NoticeList.as_view(), name="list"),
+    path("manage/", api.ManagedNoticeList.as_view(), name="manage"),
     path("<int:notice_id>/", api.NoticeDetail.as_view(), name="detail"),
     path("<int:notice_id>/publish/", api.Publish.as_view(), name="publish"),
     path("<int:notice_id>/withdraw/", api.Withdraw.as_view(), name="withdraw"),

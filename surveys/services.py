@@ -190,8 +190,14 @@ def answer(
     raw_answers: object,
     now: datetime | None = None,
 ) -> tuple[AnswerSet, bool]:
-    """Store (or change) a resident's answer set; True when it is their first."""
+    """Store (or change) a resident's answer set; True when it is their first.
+
+    The survey's row is held FOR SHARE first: answers do not wait for each other, but a
+    close (FOR UPDATE) waits for the answers in flight, and an answer that waited for a
+    close reads the survey after it and is refused."""
     now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM surveys_survey WHERE id = %s FOR SHARE", [survey_id])
     survey = answerable_survey(survey_id, now)
     if not _survey_covers(survey, lon, lat):
         raise Conflict(_("This point is outside the survey's area."))

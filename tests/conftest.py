@@ -5,7 +5,12 @@ migrations; the demo generations and facilities are then loaded once, committed,
 test runs inside a transaction that is rolled back, so the demo data is the same for all.
 """
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import pytest
+from django.db import connections
 from django.test import Client
 
 from layers.demo.load import load_demo
@@ -18,6 +23,46 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
         load_demo_facilities()
+
+
+T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_tests(request):
+    """Refuse ``django_db(transaction=True)``: its flush would empty the demo city (and the
+    rows data migrations seed) under every later test. Commit through ``committed``."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
+        pytest.fail(
+            "django_db(transaction=True) flushes the shared demo data: use the `committed` "
+            "fixture (tests/conftest.py) to write rows that other connections (a worker, a "
+            "server, another thread) can see, and delete them at the end of the test."
+        )
+
+
+@pytest.fixture
+def committed(db, django_db_blocker) -> Callable[[Callable[[], T]], T]:
+    """Run ``query()`` on a connection of its own (in a worker thread), in autocommit: what it
+    writes is committed and seen by other processes; the test deletes it afterwards. It asks
+    for ``db``, so it always runs against the test database, never the configured one."""
+
+    def in_worker_thread(query: Callable[[], T]) -> T:
+        try:
+            return query()
+        finally:
+            connections.close_all()
+
+    def in_test_database(query: Callable[[], T]) -> T:
+        name = connections["default"].settings_dict["NAME"]
+        assert name.startswith("test_"), f"committed would write to {name}"
+        return in_worker_thread(query)
+
+    def run(query: Callable[[], T]) -> T:
+        with django_db_blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(in_test_database, query).result()
+
+    return run
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ WITH ward AS (
     SELECT %(code)s, %(category)s, %(description)s, 'app',
            ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), '', ward.id, 'received',
            '', '', '', '', %(api_key)s,
-           now(), now(), now() + %(deadline_hours)s * interval '1 hour', ''
+           now(), now(), now() + %(deadline_amount)s * interval '1 hour', ''
     FROM ward
     RETURNING id
 ), event AS (
@@ -79,7 +79,7 @@ def baseline(
                     "category": category.id,
                     "description": DESCRIPTION.format(key=key[:8]),
                     "api_key": api_key,
-                    "deadline_hours": category.deadline_hours,
+                    "deadline_amount": category.deadline_amount,
                     "scope": f"bench-baseline:{api_key}",
                     "key": key,
                     "fingerprint": hashlib.sha256(report_body(key, sample)).hexdigest(),

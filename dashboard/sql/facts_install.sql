@@ -27,7 +27,7 @@ BEGIN
         refresh_day := gen_row.valid_from;
         INSERT INTO dashboard_itemfact (generation_id, item_id, area_id, created_at,
                                         resolved_at, deadline_at, rating, rated_at,
-                                        open_spans, reopens)
+                                        open_spans, reopens, paused_spans)
         WITH targets AS (
             SELECT DISTINCT t.id FROM unnest(p_item_ids) AS t (id)
         ),
@@ -62,24 +62,32 @@ BEGIN
             FROM feedback_feedbackevent AS r JOIN targets ON targets.id = r.item_id
             WHERE r.from_status = 'resolved' AND r.to_status = 'in_progress'
             GROUP BY r.item_id
+        ),
+        pauses AS (
+            SELECT events.item_id,
+                   range_agg(tstzrange(events.at, events.next_at, '(]')) AS paused_spans
+            FROM events WHERE events.to_status = 'awaiting_info'
+            GROUP BY events.item_id
         )
         SELECT gen_row.id, i.id, placed.area_id, i.created_at, i.resolved_at, i.deadline_at,
                i.rating, i.rated_at,
                COALESCE(spans.open_spans, tstzmultirange(tstzrange(NULL, NULL)))
                    * tstzmultirange(tstzrange(i.created_at, NULL, '()')),
-               reopenings.reopens
+               reopenings.reopens, pauses.paused_spans
         FROM feedback_feedbackitem AS i
         JOIN targets ON targets.id = i.id
         LEFT JOIN placed ON placed.key = i.id
         LEFT JOIN spans ON spans.item_id = i.id
         LEFT JOIN reopenings ON reopenings.item_id = i.id
+        LEFT JOIN pauses ON pauses.item_id = i.id
         -- A concurrent transaction may have written this item's facts since this one
         -- deleted them: the later recomputation, which has seen its writes, wins.
         ON CONFLICT (generation_id, item_id) DO UPDATE
         SET area_id = EXCLUDED.area_id, created_at = EXCLUDED.created_at,
             resolved_at = EXCLUDED.resolved_at, deadline_at = EXCLUDED.deadline_at,
             rating = EXCLUDED.rating, rated_at = EXCLUDED.rated_at,
-            open_spans = EXCLUDED.open_spans, reopens = EXCLUDED.reopens;
+            open_spans = EXCLUDED.open_spans, reopens = EXCLUDED.reopens,
+            paused_spans = EXCLUDED.paused_spans;
     END LOOP;
 END;
 $body$;

@@ -5,7 +5,11 @@
 --   created_at, resolved_at, deadline_at, rating, rated_at   copied from the item;
 --   open_spans   the times t at which the item counts as open "now" (created before t, and
 --                its last event before t leaves it received, accepted or in progress);
---   reopens      the instants it was reopened (resolved -> in progress), NULL when never.
+--   reopens      the instants it was reopened (resolved -> in progress), NULL when never;
+--   paused_spans the times at which it waited for the resident (awaiting_info: the
+--                deadline's clock paused, so never overdue then), NULL when never.
+-- open_deltas.sql turns the spans into per-day deltas, so "open now" and "overdue now" are
+-- summed from a few rows per area instead of read from every open item.
 -- Kept current by the statement triggers of facts_install.sql. Never read by the public
 -- outputs directly; the dashboard aggregates it (measures_fast.sql).
 CREATE TABLE IF NOT EXISTS dashboard_itemfact (
@@ -19,8 +23,10 @@ CREATE TABLE IF NOT EXISTS dashboard_itemfact (
     rated_at timestamptz,
     open_spans tstzmultirange NOT NULL,
     reopens tstzmultirange,
+    paused_spans tstzmultirange,
     PRIMARY KEY (generation_id, item_id)
 );
+ALTER TABLE dashboard_itemfact ADD COLUMN IF NOT EXISTS paused_spans tstzmultirange;
 CREATE INDEX IF NOT EXISTS dashboard_itemfact_item ON dashboard_itemfact (item_id);
 CREATE INDEX IF NOT EXISTS dashboard_itemfact_created
     ON dashboard_itemfact (generation_id, created_at);
@@ -28,7 +34,8 @@ CREATE INDEX IF NOT EXISTS dashboard_itemfact_resolved
     ON dashboard_itemfact (generation_id, resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dashboard_itemfact_rated
     ON dashboard_itemfact (generation_id, rated_at) WHERE rated_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS dashboard_itemfact_open ON dashboard_itemfact USING gist (open_spans);
+-- Open items are counted from the deltas (open_deltas.sql), not through their spans.
+DROP INDEX IF EXISTS dashboard_itemfact_open;
 CREATE INDEX IF NOT EXISTS dashboard_itemfact_reopens
     ON dashboard_itemfact USING gist (reopens) WHERE reopens IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dashboard_itemfact_area

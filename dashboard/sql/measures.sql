@@ -4,7 +4,9 @@
 -- Leaf areas map to groups through the arrays leaf_ids/group_keys; an item outside every
 -- leaf (or whose leaf is not mapped) goes to fallback_key (NULL: "outside every ward").
 -- Period: start <= t < stop. "cutoff" (the period's end, or now) is when the status is
--- read for open/overdue: the last event before it (no event yet: received).
+-- read for open/overdue: the last event before it (no event yet: received). An item
+-- waiting for the resident then (awaiting_info: its deadline's clock paused) is open but
+-- never overdue (feedback.deadlines).
 -- Percentiles are continuous (linear interpolation), of hours from creation to resolution.
 -- Parameters: day, start, stop, cutoff (timestamptz), leaf_ids (bigint[]),
 -- group_keys (text[]), fallback_key (text), open_statuses (text[]), total_key (text: the
@@ -21,6 +23,7 @@ items AS (
     SELECT COALESCE(groups.group_key, %(fallback_key)s::text) AS group_key,
            i.created_at, i.resolved_at, i.deadline_at, i.rating, i.rated_at,
            COALESCE(state.to_status, 'received') = ANY (%(open_statuses)s::text[]) AS is_open,
+           COALESCE(state.to_status = 'awaiting_info', false) AS is_paused,
            EXISTS (
                SELECT 1 FROM feedback_feedbackevent AS r
                WHERE r.item_id = i.id AND r.from_status = 'resolved'
@@ -54,8 +57,8 @@ SELECT CASE WHEN GROUPING(group_key) = 1 THEN %(total_key)s ELSE group_key END A
        percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) FILTER (WHERE is_resolved)
            AS p90_hours,
        count(*) FILTER (WHERE is_open AND created_at < %(cutoff)s) AS open_now,
-       count(*) FILTER (WHERE is_open AND created_at < %(cutoff)s AND deadline_at < %(cutoff)s)
-           AS overdue_now,
+       count(*) FILTER (WHERE is_open AND NOT is_paused AND created_at < %(cutoff)s
+                          AND deadline_at < %(cutoff)s) AS overdue_now,
        count(*) FILTER (WHERE reopened) AS reopened,
        count(*) FILTER (WHERE is_rated) AS ratings,
        avg(rating) FILTER (WHERE is_rated)::float8 AS mean_rating

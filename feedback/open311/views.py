@@ -163,6 +163,9 @@ def _request_json(item: FeedbackItem, request, english: bool) -> dict:
     notes = item.rejection_reason or ""
     if item.merged_into_id:
         notes = _("Merged into {code}.").format(code=item.merged_into.tracking_code)
+    if item.paused_at is not None:
+        # expected_datetime stays the deadline as it stands; it moves on when the clock runs.
+        notes = _("Waiting for more information from the reporter: the deadline is paused.")
     return {
         "service_request_id": item.tracking_code,
         "status": _status(item),
@@ -283,6 +286,8 @@ def _file(request, fmt: str):
         reporter_phone=_field(data, "phone", "reporter_phone"),
         reporter_email=_field(data, "email", "reporter_email"),
         api_key=account.key,
+        consent_purpose=_field(data, "consent_purpose", "consent_purpose"),
+        consent_notice_version=_field(data, "consent_notice_version", "consent_notice_version"),
     )
     if not submission.category:
         raise InvalidParameter(_("'service_code' is required."), parameter="service_code")

@@ -119,7 +119,7 @@ def make_item(code, x, created, *, category, ward, status="received", steps=(), 
 def items(city):
     """Items A-F of the module docstring, by letter."""
     category = FeedbackCategory.objects.create(
-        code="thu-bang", name_vi="Thử", name_en="Test", deadline_hours=48
+        code="thu-bang", name_vi="Thử", name_en="Test", deadline_amount=48
     )
     ward = city["81001"]
     common = {"category": category, "ward": ward}

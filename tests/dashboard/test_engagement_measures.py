@@ -118,4 +118,4 @@ def test_leaders_outputs_carry_the_new_measures_and_the_public_does_not(engageme
     assert "satisfaction_mean" not in public["total"]
     assert "survey_answers" not in public["results"][0]
     header = as_csv(board, False, "x").content.decode().splitlines()[0]
-    assert header.endswith("satisfaction_count,satisfaction_mean,survey_answers")
+    assert ",satisfaction_count,satisfaction_mean,survey_answers," in f"{header},"

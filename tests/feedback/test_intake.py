@@ -1,11 +1,12 @@
 """Intake: category checked, ward from the location (borders included), code, deadline."""
 
 import re
-from datetime import timedelta
+from datetime import time
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.utils import timezone
 
 from core.errors import InvalidParameter
 from feedback.intake import (
@@ -18,6 +19,7 @@ from feedback.intake import (
 )
 from feedback.models import FeedbackEvent, Status
 from tests.feedback.conftest import inside
+from workdays.calendar import is_working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +92,11 @@ def test_non_finite_location_is_refused(actors):
 
 
 def test_deadline_follows_the_category(item):
-    assert item.deadline_at - item.created_at == pytest.approx(
-        timedelta(hours=72), abs=timedelta(seconds=5)
-    )
+    # A street light: 3 working days (migration 0008), due when an office day ends, at
+    # least 3 days on (tests/workdays/ count them on real dates).
+    due = timezone.localtime(item.deadline_at)
+    assert due.time() == time(17, 0) and is_working_day(due.date())
+    assert (due.date() - timezone.localtime(item.created_at).date()).days >= 3
 
 
 def test_the_timeline_starts_with_received(item):

@@ -40,6 +40,9 @@ ALLOWED = {
     (S.ACCEPTED, S.MERGED): STAFF,
     (S.IN_PROGRESS, S.RESOLVED): STAFF,
     (S.IN_PROGRESS, S.MERGED): STAFF,
+    (S.ACCEPTED, S.AWAITING_INFO): STAFF,
+    (S.IN_PROGRESS, S.AWAITING_INFO): STAFF,
+    (S.AWAITING_INFO, S.IN_PROGRESS): ("resident", *STAFF),
     (S.RESOLVED, S.CLOSED): ("resident", *SENIOR),
     (S.RESOLVED, S.IN_PROGRESS): ("resident", *SENIOR),
     (S.REJECTED, S.RECEIVED): SENIOR,
@@ -49,6 +52,7 @@ PATH = {
     S.RECEIVED: [],
     S.ACCEPTED: [S.ACCEPTED],
     S.IN_PROGRESS: [S.ACCEPTED, S.IN_PROGRESS],
+    S.AWAITING_INFO: [S.ACCEPTED, S.AWAITING_INFO],
     S.RESOLVED: [S.ACCEPTED, S.RESOLVED],
     S.CLOSED: [S.ACCEPTED, S.RESOLVED, S.CLOSED],
     S.REJECTED: [S.REJECTED],
@@ -62,7 +66,8 @@ def _fresh(wards, actors) -> FeedbackItem:
 
 def _bring(item, status, actors) -> FeedbackItem:
     for step in PATH[status]:
-        item = transition(actors["admin"], item.tracking_code, step, reason="trùng lặp")
+        note = "cần bổ sung" if step == S.AWAITING_INFO else ""  # asking needs a note
+        item = transition(actors["admin"], item.tracking_code, step, note, reason="trùng lặp")
     return item
 
 
@@ -95,7 +100,8 @@ def test_each_step_is_taken_by_its_roles_and_refused_to_the_others(wards, actors
 
 
 @pytest.mark.parametrize(
-    "source", [S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED, S.REJECTED]
+    "source",
+    [S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_INFO, S.RESOLVED, S.CLOSED, S.REJECTED],
 )
 def test_steps_not_in_the_table_are_conflicts_even_for_the_admin(wards, actors, source):
     item = _bring(_fresh(wards, actors), source, actors)

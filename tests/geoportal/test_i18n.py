@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 # What `makemessages` reads (its default extensions) and what the project's run of it skips.
-SOURCE_SUFFIXES = {".py", ".html", ".txt"}
+# .sql too: Django's start-up imports every app's tasks.py (the task queue), and some load
+# their SQL files when imported; makemessages reads only .py, .html and .txt.
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".sql"}
 SKIPPED_TOP_DIRS = {"locale", "run", "staticfiles", "node_modules"}
 
 

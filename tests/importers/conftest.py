@@ -10,10 +10,10 @@ from django.contrib.auth.models import Permission, User
 from django.utils import translation
 from shapely.geometry import mapping
 
-from importers.jobs import run_next
 from importers.params import ImportParams
 from importers.services import run_import
 from tests.importers.boundary_files import ogr2ogr, shape, wards, write_features
+from tests.importers.queue import run_next
 
 # Copies of ../shared/data (a clean clone has no ../shared): tests/data/README.md.
 SHARED = Path(__file__).resolve().parents[1] / "data" / "shared"
@@ -143,7 +143,8 @@ def queued(response) -> dict:
 
 
 def run_job(client, job: dict) -> dict:
-    """Let the worker run the next job, and read it back through the API.
+    """Let the worker's steps run the next job (``tests/importers/queue.py``), and read it
+    back through the API.
 
     The worker has no request to take a language from; English is set here because the
     tests assert English messages.

@@ -3,7 +3,7 @@ worker's job), and who sees which job.
 
 Uploads are real files from ``../shared/data`` (GeoNames places around Ho Chi Minh City, the
 Natural Earth provinces of Viet Nam) or built here from them; the worker is ``run_next()``,
-the same call the ``import_worker`` loop makes (``tests/importers/conftest.py``). What an
+the worker's steps in the test's transaction (``tests/importers/queue.py``). What an
 imported layer then holds is in ``test_api_layers.py``.
 """
 

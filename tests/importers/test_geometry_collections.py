@@ -23,9 +23,9 @@ from psycopg import sql
 
 from importers import geometry
 from importers.extent import city_extent
-from importers.jobs import run_next
 from layers.writable import writable_sql
 from tests.importers.conftest import import_file, write_geojson
+from tests.importers.queue import run_next
 from tests.tiles.xyz import tile_of
 
 pytestmark = pytest.mark.django_db

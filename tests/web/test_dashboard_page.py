@@ -81,7 +81,7 @@ def wards(read_db):
             ).order_by("code")[:4]
         )
         category = FeedbackCategory.objects.create(
-            code="thu-bang-dieu-hanh", name_vi="Thử", name_en="Test", deadline_hours=48
+            code="thu-bang-dieu-hanh", name_vi="Thử", name_en="Test", deadline_amount=48
         )
         made = []
         for index, plans in PLAN.items():

@@ -1,5 +1,6 @@
-"""The upload API end to end: gunicorn takes the file, a real ``import_worker`` process runs
-the job, and the layer is served — as ``make run`` and docker compose deploy it."""
+"""The upload API end to end: gunicorn takes the file, a real task queue worker
+(``manage.py procrastinate worker``) runs the job, and the layer is served — as ``make run``
+and docker compose deploy it."""
 
 import os
 import subprocess
@@ -54,7 +55,10 @@ def layer_slug(read_db):
 def _worker() -> subprocess.CompletedProcess:
     env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
     return subprocess.run(
-        [sys.executable, "manage.py", "import_worker", "--once"],
+        [
+            sys.executable,
+            *("manage.py", "procrastinate", "worker", "--queues", "imports", "--one-shot"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

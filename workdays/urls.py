@@ -1,0 +1,3 @@
+"""URLs of the workdays app."""
+
+urlpatterns: list = []
