@@ -6,12 +6,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-venv gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils \
-      postgresql-client ca-certificates gettext \
+      postgresql-client ca-certificates gettext nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN python3 -m venv /opt/venv && pip install --no-cache-dir -r requirements.lock
+# MapLibre GL JS is served from node_modules (geoportal/staticfinders.py): install it exactly
+# as package-lock.json pins it (no dev packages, no install scripts) before collectstatic.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY . .
 RUN COMMONMAP_DEV=1 python manage.py compilemessages --verbosity 0 \
  && COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0

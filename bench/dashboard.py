@@ -67,7 +67,8 @@ WITH wards AS (
 INSERT INTO feedback_feedbackitem (
     tracking_code, category_id, description, channel, geom, address_text, ward_id, status,
     rejection_reason, reporter_name, reporter_phone, reporter_email, created_at, updated_at,
-    deadline_at, resolved_at, rating, rating_comment, rated_at)
+    deadline_at, resolved_at, rating, rating_comment, rated_at, consent_notice_version,
+    consent_purpose, paused_seconds)
 SELECT 'BD' || lpad(d.n::text, 10, '0'), %(category)s, %(mark)s, 'app',
        ST_SetSRID(ST_MakePoint(ST_X(w.label_point) + (random() - 0.5) * 0.004,
                                ST_Y(w.label_point) + (random() - 0.5) * 0.004), 4326),
@@ -75,7 +76,8 @@ SELECT 'BD' || lpad(d.n::text, 10, '0'), %(category)s, %(mark)s, 'app',
        '', '', '', '', d.created, d.created, d.created + interval '72 hours',
        CASE WHEN d.r < 0.7 THEN d.created + d.hours * interval '1 hour' END,
        CASE WHEN d.r < %(rated)s THEN 1 + (d.n %% 5) END, '',
-       CASE WHEN d.r < %(rated)s THEN d.created + (d.hours + 24) * interval '1 hour' END
+       CASE WHEN d.r < %(rated)s THEN d.created + (d.hours + 24) * interval '1 hour' END,
+       '', '', 0
 FROM drawn AS d
 JOIN wards AS w ON w.ord = 1 + d.n %% (SELECT count(*) FROM wards)
 """

@@ -52,23 +52,47 @@ def open_deltas_statements(cursor) -> str:
     return composed.as_string(cursor.connection)
 
 
+def day_flows_statements(cursor) -> str:
+    """The day flows' table, functions and triggers, the city's time zone put in."""
+    composed = sql.SQL(load_sql("dashboard", "day_flows")).format(
+        time_zone=sql.Literal(settings.TIME_ZONE)
+    )
+    return composed.as_string(cursor.connection)
+
+
 def install(schema_editor=None) -> None:
     """Create the table, (re)install its functions and triggers, and fill it for every item;
-    then the open deltas (``sql/open_deltas.sql``), rebuilt from the facts."""
+    then what is summed from the facts (``install_sums``)."""
     target = schema_editor.connection if schema_editor is not None else connection
     with target.cursor() as cursor:
         cursor.execute(load_sql("dashboard", "open_deltas_uninstall"))
+        cursor.execute(load_sql("dashboard", "day_flows_uninstall"))
         cursor.execute(load_sql("dashboard", "facts_table"))
         cursor.execute(install_statements(cursor.cursor))
         cursor.execute("SELECT dashboard_refresh_facts(NULL)")
+    install_sums(schema_editor)
+
+
+def install_sums(schema_editor=None) -> None:
+    """The facts' indexes as ``sql/facts_table.sql`` has them now, and the open deltas
+    (``sql/open_deltas.sql``), day flows and per-month resolutions (``sql/day_flows.sql``)
+    (re)installed and rebuilt from the facts as they are (the facts are not refilled)."""
+    target = schema_editor.connection if schema_editor is not None else connection
+    with target.cursor() as cursor:
+        cursor.execute(load_sql("dashboard", "facts_table"))
+        cursor.execute(load_sql("dashboard", "open_deltas_uninstall"))
         cursor.execute(open_deltas_statements(cursor.cursor))
         cursor.execute("SELECT dashboard_opendelta_rebuild()")
+        cursor.execute(load_sql("dashboard", "day_flows_uninstall"))
+        cursor.execute(day_flows_statements(cursor.cursor))
+        cursor.execute("SELECT dashboard_dayflow_rebuild()")
 
 
 def uninstall(schema_editor=None) -> None:
     """Drop the triggers, the functions and the table (the migration's reverse)."""
     target = schema_editor.connection if schema_editor is not None else connection
     with target.cursor() as cursor:
+        cursor.execute(load_sql("dashboard", "day_flows_uninstall"))
         cursor.execute(load_sql("dashboard", "open_deltas_uninstall"))
         cursor.execute(load_sql("dashboard", "facts_uninstall"))
 

@@ -1,7 +1,7 @@
 """The leaders' dashboard page (``/dashboard/``): a choropleth, a ranked table and a trend
 chart over the dashboard API (``/api/v1/dashboard/``), which it only reads.
 
-Anonymous visitors are sent to the admin's sign-in form (``next`` back here); signed-in
+Anonymous visitors are sent to the staff sign-in page (``next`` back here); signed-in
 people the API lets see nothing get a 403 page pointing to the public open data. The API
 decides the rest (leaders every ward, ward staff their own); the page only hides what ward
 staff may not ask for (the former wards).
@@ -75,11 +75,11 @@ def former_generation(current: BoundaryGeneration) -> BoundaryGeneration | None:
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """The dashboard page for leaders and ward staff."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return redirect_to_login(request.get_full_path())
     try:
         scope = scope_for(request.user)
     except Forbidden:
-        return render(request, "dashboard/forbidden.html", status=403)
+        return render(request, "dashboard/forbidden.html", {"nav": "dashboard"}, status=403)
     current = current_generation()
     former = former_generation(current) if scope.everything else None
     today = timezone.localdate()
@@ -91,5 +91,6 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "min_sample": public_min_count(),
         "api_url": reverse("dashboard"),
         "measures": MEASURE_CHOICES,
+        "nav": "dashboard",
     }
     return render(request, "dashboard/page.html", context)

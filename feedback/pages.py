@@ -1,8 +1,10 @@
 """The residents' page: follow a report by its tracking code (/track/HCM-XXXX-XXXX/).
 
-Server-rendered, no JavaScript: the link a hotline operator reads out or an SMS carries
-must open on any phone. It shows the public view only (the same as the API's ``track/``):
-no reporter, no address text, no exact point.
+Server-rendered: the link a hotline operator reads out or an SMS carries must open on any
+phone. It shows the public view only (the same as the API's ``track/``): no reporter, no
+address text, no exact point. Once the item is resolved, a signed-in reporter rates the
+resolution and confirms or disputes the fix through the feedback API (``track.js``); the
+API decides who may, and the page shows its answer.
 """
 
 from django.shortcuts import redirect, render
@@ -13,9 +15,22 @@ from django.views.decorators.http import require_GET
 
 from core.errors import NotFound
 from feedback.intake import normalise_code
-from feedback.models import Role, Status
+from feedback.models import Role, Status, Verdict
 from feedback.queries import public_item
 from feedback.shapes import is_public, item_json
+
+TEMPLATE = "feedback/track.html"
+RATEABLE = (Status.RESOLVED, Status.CLOSED)
+
+
+def _done_message(done: str) -> str:
+    """What the page says after the reporter's step (``?done=``) reloaded it."""
+    messages = {
+        "rating": _("Thank you: your rating is recorded."),
+        Verdict.CONFIRMED: _("Thank you: you confirmed the fix."),
+        Verdict.DISPUTED: _("Thank you: the report is open again with your reason."),
+    }
+    return messages.get(done, "")
 
 
 def _not_a_code(request, code: str):
@@ -23,7 +38,8 @@ def _not_a_code(request, code: str):
     error = _("{code} is not a tracking code; a code looks like HCM-7K3M-X9QD.").format(
         code=repr(code)
     )
-    return render(request, "feedback/track.html", {"item": None, "error": error}, status=400)
+    context = {"item": None, "error": error, "nav": "track"}
+    return render(request, TEMPLATE, context, status=400)
 
 
 @require_GET
@@ -34,7 +50,7 @@ def track_form(request):
         return _not_a_code(request, code)
     if code:
         return redirect(reverse("track-page", args=[normalise_code(code)]))
-    return render(request, "feedback/track.html", {"item": None})
+    return render(request, TEMPLATE, {"item": None, "nav": "track"})
 
 
 @require_GET
@@ -48,12 +64,20 @@ def track_page(request, code: str):
     try:
         item = public_item(canonical)
     except NotFound:
-        context = {"item": None, "error": _("No report has the code {code}.").format(code=code)}
-        return render(request, "feedback/track.html", context, status=404)
+        error = _("No report has the code {code}.").format(code=code)
+        return render(request, TEMPLATE, {"item": None, "error": error, "nav": "track"}, status=404)
     body = item_json(item, request, private=False, language=get_language())
     roles = dict(Role.choices)
     for event in body["timeline"]:
         event["to_label"] = Status(event["to"]).label
         event["role_label"] = roles.get(event["by_role"], "")
-    context = {"item": body, "photos": body["photos"] if is_public(item) else []}
-    return render(request, "feedback/track.html", context)
+    context = {
+        "item": body,
+        "photos": body["photos"] if is_public(item) else [],
+        "nav": "track",
+        "can_rate": item.status in RATEABLE and item.rating is None,
+        "can_verify": item.status == Status.RESOLVED,
+        "done": _done_message(request.GET.get("done", "")),
+        "ratings": range(1, 6),
+    }
+    return render(request, TEMPLATE, context)

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from core.errors import InvalidParameter
 from core.schema import DeclaredParameter
 from feedback.models import Status
-from feedback.queries import ItemFilters
+from feedback.queries import SORT_DEADLINE, ItemFilters
 from layers.params import parse_bbox, parse_lon_lat, within_postgresql_offsets
 
 MAX_TEXT = 5000
@@ -57,7 +57,8 @@ def parse_instant(params: Mapping, name: str, *, end: bool) -> datetime | None:
 
 def parse_item_filters(params: Mapping) -> ItemFilters:
     """The REST list's filters (``status``, ``ward``, ``category``, ``channel``,
-    ``created_after``, ``created_before``, ``bbox``, ``overdue``, ``repeat``), each checked."""
+    ``created_after``, ``created_before``, ``bbox``, ``overdue``, ``repeat``) and its order
+    (``sort``), each checked."""
     statuses = csv_values(params, "status")
     unknown = [s for s in statuses if s not in Status.values]
     if unknown:
@@ -76,6 +77,14 @@ def parse_item_filters(params: Mapping) -> ItemFilters:
     repeat = params.get("repeat")
     if repeat not in (None, "", "true", "false"):
         raise InvalidParameter(_("'repeat' is true or false."), parameter="repeat")
+    sort = params.get("sort") or ""
+    if sort not in ("", SORT_DEADLINE):
+        raise InvalidParameter(
+            _("'sort' is {deadline} (soonest deadline first) or absent (newest first).").format(
+                deadline=SORT_DEADLINE
+            ),
+            parameter="sort",
+        )
     return ItemFilters(
         statuses=statuses,
         wards=csv_values(params, "ward"),
@@ -86,6 +95,7 @@ def parse_item_filters(params: Mapping) -> ItemFilters:
         bbox=bbox,
         overdue=None if overdue in (None, "") else overdue == "true",
         repeat=None if repeat in (None, "") else repeat == "true",
+        sort=sort,
     )
 
 
@@ -110,6 +120,10 @@ class ItemListParams(serializers.Serializer):
     repeat = DeclaredParameter(
         {"type": "string", "enum": ["true", "false"]},
         "true: only repeats of a recent resolution nearby; false: all the others.",
+    )
+    sort = DeclaredParameter(
+        {"type": "string", "enum": [SORT_DEADLINE]},
+        "deadline: the soonest deadline first; absent: newest first.",
     )
 
     def validate(self, attrs: dict) -> dict:

@@ -27,6 +27,8 @@ from feedback.workflow import Actor, visible_items
 
 # Open311 answers at most this many requests per list (the specification's own paging).
 MAX_GEOREPORT_REQUESTS = 1000
+# The staff list's orders besides the default (newest first).
+SORT_DEADLINE = "deadline"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ItemFilters:
     bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
     overdue: bool | None = None
     repeat: bool | None = None  # staff: only repeats of a recent resolution (or none)
+    sort: str = ""  # "" newest first; "deadline": the soonest deadline first
 
 
 def items_for(actor: Actor, filters: ItemFilters | None = None) -> QuerySet:
@@ -51,8 +54,8 @@ def items_for(actor: Actor, filters: ItemFilters | None = None) -> QuerySet:
 
 
 def filter_items(items: QuerySet, filters: ItemFilters) -> QuerySet:
-    """``items`` narrowed to ``filters``, newest first (the id breaks ties, so pages are
-    stable)."""
+    """``items`` narrowed to ``filters``, newest first or by deadline (the id breaks ties,
+    so pages are stable)."""
     if filters.statuses:
         items = items.filter(status__in=filters.statuses)
     if filters.wards:
@@ -77,6 +80,8 @@ def filter_items(items: QuerySet, filters: ItemFilters) -> QuerySet:
         items = late if filters.overdue else items.exclude(pk__in=late.values("pk"))
     if filters.repeat is not None:
         items = items.filter(repeat_of__isnull=not filters.repeat)
+    if filters.sort == SORT_DEADLINE:
+        return items.order_by("deadline_at", "id")
     return items.order_by("-created_at", "-id")
 
 

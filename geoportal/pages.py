@@ -1,13 +1,24 @@
-"""The web pages: a map of the city's wards with "which ward is this?" on click, and the
-residents' reports on it."""
+"""The citizens' map page: MapLibre on the common map's vector tiles (map.js), with the
+layer list, search, "Where am I?", reporting and the ward's own panel."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from feedback.models import Status
+from layers.models import FacilityCategory
 
 
 @require_GET
 def map_page(request):
     """The public map page."""
-    return render(request, "geoportal/map.html", {"feedback_statuses": Status.choices})
+    categories = FacilityCategory.objects.only("code", "name_vi", "name_en")
+    english = (request.LANGUAGE_CODE or "vi").startswith("en")
+    return render(
+        request,
+        "geoportal/map.html",
+        {
+            "nav": "map",
+            "facility_categories": [
+                (c.code, c.name_en if english else c.name_vi) for c in categories
+            ],
+        },
+    )

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "surveys",
     "notices",
     "dashboard",
+    "workspace",
     "notifications",
     "privacy",
 ]
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "geoportal.context.frame",
             ]
         },
     }
@@ -150,6 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff sign in on the site's own page (geoportal/signin.html) and land in their workspace.
+LOGIN_URL = "signin"
+LOGIN_REDIRECT_URL = "workspace:queue"
 TIME_ZONE = env_str("COMMONMAP_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
@@ -161,6 +166,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # MapLibre GL JS from node_modules (package.json pins it; npm ci installs it).
+    "geoportal.staticfinders.NodeModulesFinder",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

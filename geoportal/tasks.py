@@ -52,7 +52,8 @@ async def recover_stalled_jobs(context: JobContext, timestamp: int) -> dict:
     """Every minute: run again the jobs of dead workers, close lost import jobs."""
     retried = await retry_stalled_jobs(context.app.job_manager)
     lost = await sync_to_async(import_jobs.end_lost_jobs)()
-    return {"retried": retried, "lost_imports": lost}
+    dropped = await sync_to_async(import_jobs.drop_unconfirmed_uploads)()
+    return {"retried": retried, "lost_imports": lost, "unconfirmed_uploads": dropped}
 
 
 @app.periodic(cron="40 3 * * *", periodic_id="remove_old_jobs")

@@ -1,6 +1,7 @@
 """Top-level URLs: the map page, the APIs, their OpenAPI schema and docs, health."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -20,6 +21,19 @@ urlpatterns = [
     path("", pages.map_page, name="map"),
     path("healthz", health.healthz, name="healthz"),
     path("dashboard/", dashboard_pages.dashboard_page, name="dashboard-page"),
+    path("workspace/", include("workspace.urls")),
+    # Staff sign in here (throttled like HTTP Basic); residents need no account.
+    path(
+        "signin/",
+        throttled_login(
+            auth_views.LoginView.as_view(
+                template_name="geoportal/signin.html", redirect_authenticated_user=True
+            )
+        ),
+        name="signin",
+    ),
+    path("signout/", auth_views.LogoutView.as_view(next_page="map"), name="signout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for it on pages that name no icon (the admin's): not a 404 in their console.
     path("favicon.ico", RedirectView.as_view(url=static("geoportal/favicon.svg"), permanent=True)),
     path("track/", feedback_pages.track_form, name="track-form"),

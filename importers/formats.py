@@ -54,6 +54,11 @@ _XML_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 _XML_ROOT = re.compile(r"\s*<(?:!DOCTYPE\s+)?(?:[\w.-]+:)?([A-Za-z_][\w.-]*)")
 
 
+def accepted_extensions() -> tuple[str, ...]:
+    """The file name endings an upload may have (".zip" holds a Shapefile and its parts)."""
+    return tuple(_EXTENSIONS)
+
+
 def sniff(path: Path) -> str:
     """The file's format judged by its first bytes, whatever its name says."""
     with path.open("rb") as fh:

@@ -14,11 +14,13 @@ never imported twice.
 import logging
 import shutil
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from core.errors import CommonMapError
+from core.errors import CommonMapError, Conflict
 from core.sql_files import load_sql
 from importers.models import ImportJob, JobStatus
 from importers.params import ImportParams
@@ -44,6 +46,9 @@ _LOST_AFTER = timedelta(minutes=1)  # a queue job ended this long ago with its r
 _PROGRESS_EVERY = 1.0  # seconds between progress writes
 # The database went away under the job: procrastinate runs it again (importers.tasks).
 RETRYABLE = (OperationalError, InterfaceError)
+# A dry run's upload waits this long for its confirmation (``confirm``), then is removed.
+KEEP_DRY_RUN_UPLOAD = timedelta(days=1)
+CONFIRMS = "confirms"  # the key, in a confirmation's params, naming the dry run it confirms
 
 
 def upload_dir() -> Path:
@@ -109,8 +114,92 @@ def run(job_id: str) -> ImportJob | None:
         job = ImportJob.objects.get(pk=job_id)
         _fail(job, exc)
         job.save(update_fields=["status", "error", "report", "rows_read", "finished_at"])
-    shutil.rmtree(Path(job.upload_path).parent, ignore_errors=True)
+    if not _awaits_confirmation(job):
+        shutil.rmtree(Path(job.upload_path).parent, ignore_errors=True)
     return job
+
+
+def _awaits_confirmation(job: ImportJob) -> bool:
+    """A dry run that read its file keeps the upload, so staff can confirm it (``confirm``)."""
+    return bool(job.params.get("dry_run")) and job.status in (
+        JobStatus.SUCCEEDED,
+        JobStatus.REJECTED,
+    )
+
+
+def confirmation_of(dry_run: ImportJob) -> ImportJob | None:
+    """The job that imports a dry run's file for real, once staff confirmed it."""
+    return ImportJob.objects.filter(**{f"params__{CONFIRMS}": str(dry_run.id)}).first()
+
+
+def confirm(dry_run: ImportJob, user, *, partial: bool = False) -> ImportJob:
+    """Queue the real import of a dry run's file, with the dry run's parameters (and
+    ``partial`` to leave out the rows it refused); the kept upload moves to the new job.
+
+    Raises Conflict when the job is not a dry run that read its file, was confirmed
+    already, refused rows and ``partial`` is not asked for, or its file is gone.
+    """
+    with transaction.atomic():
+        dry_run = ImportJob.objects.select_for_update().get(pk=dry_run.pk)
+        _check_confirmable(dry_run, partial)
+        params = ImportParams.from_dict(
+            {**dry_run.params, "dry_run": False, "partial": partial or dry_run.params["partial"]}
+        )
+        source = Path(dry_run.upload_path)
+        with source.open("rb") as handle:
+            job = enqueue(params, File(handle, name=params.name), user)
+        job.params = {**job.params, CONFIRMS: str(dry_run.id)}
+        job.save(update_fields=["params"])
+    shutil.rmtree(source.parent, ignore_errors=True)
+    return job
+
+
+def _check_confirmable(dry_run: ImportJob, partial: bool) -> None:
+    if not dry_run.params.get("dry_run"):
+        raise Conflict(_("This import was not a dry run: there is nothing to confirm."))
+    if dry_run.status not in (JobStatus.SUCCEEDED, JobStatus.REJECTED):
+        raise Conflict(
+            _("Only a dry run that read its file can be confirmed (this one is {status}).").format(
+                status=JobStatus(dry_run.status).label
+            )
+        )
+    if confirmation_of(dry_run) is not None:
+        raise Conflict(_("This dry run was confirmed already."))
+    refused = (dry_run.report or {}).get("rejected_count", 0)
+    if refused and not (partial or dry_run.params.get("partial")):
+        raise Conflict(
+            _("The dry run refused {count} rows: import without them, or fix the file.").format(
+                count=refused
+            ),
+            parameter="partial",
+        )
+    if not Path(dry_run.upload_path).is_file():
+        raise Conflict(_("The dry run's file is no longer kept."), hint=_("Upload the file again."))
+
+
+def drop_unconfirmed_uploads(now=None) -> int:
+    """Remove the uploads of dry runs left unconfirmed for ``KEEP_DRY_RUN_UPLOAD``; how many."""
+    now = now or timezone.now()
+    folder = upload_dir()
+    if not folder.is_dir():
+        return 0
+    kept = {entry.name: entry for entry in folder.iterdir() if entry.is_dir()}
+    stale = ImportJob.objects.filter(
+        status__in=FINAL, finished_at__lt=now - KEEP_DRY_RUN_UPLOAD
+    ).filter(pk__in=[name for name in kept if _is_uuid(name)])
+    dropped = 0
+    for job_id in stale.values_list("pk", flat=True):
+        shutil.rmtree(kept[str(job_id)], ignore_errors=True)
+        dropped += 1
+    return dropped
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _import(job: ImportJob) -> None:

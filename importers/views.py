@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 
 from core.errors import InvalidParameter, NotFound
 from core.pagination import PageNumberPagination
-from core.parsers import FormParser, MultiPartParser
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from core.schema import errors
 from importers import formats
 from importers.errors import FileTooLarge
-from importers.jobs import enqueue
+from importers.jobs import confirm, confirmation_of, enqueue
 from importers.limits import Limits, megabytes
 from importers.models import ImportJob, JobStatus
 from importers.params import AREAS, MODES, ImportParams
@@ -81,6 +81,9 @@ class ImportJobSchema(serializers.Serializer):
     report = serializers.DictField(allow_null=True, help_text="The import report when done.")
     error = serializers.DictField(allow_null=True, help_text="{detail, code, parameter, hint}")
     links = serializers.DictField(help_text="The layer's GeoJSON, OGC and TileJSON URLs.")
+    confirmed_by = serializers.URLField(
+        allow_null=True, required=False, help_text="A dry run's confirmation (one job only)."
+    )
 
 
 JOB_SCHEMA = ImportJobSchema
@@ -225,7 +228,59 @@ class ImportDetail(APIView):
         operation_id="imports_retrieve",
     )
     def get(self, request, job_id):
-        job = _visible_jobs(request.user).filter(pk=job_id).first()
-        if job is None:
-            raise NotFound(_("No import job {id}.").format(id=job_id))
-        return Response(job_json(job, request))
+        job = _visible_job(request.user, job_id)
+        body = job_json(job, request)
+        confirmation = confirmation_of(job) if body["dry_run"] else None
+        body["confirmed_by"] = (
+            request.build_absolute_uri(reverse("import-detail", args=[confirmation.id]))
+            if confirmation
+            else None
+        )
+        return Response(body)
+
+
+def _visible_job(user, job_id) -> ImportJob:
+    job = _visible_jobs(user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("No import job {id}.").format(id=job_id))
+    return job
+
+
+class ConfirmSerializer(serializers.Serializer):
+    """Confirming a dry run: ``partial`` imports the rows it did not refuse."""
+
+    partial = serializers.BooleanField(default=False)
+
+
+class ImportConfirm(APIView):
+    """Import a dry run's file for real, with its parameters: a new job (202)."""
+
+    permission_classes = [CanImport]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        request=ConfirmSerializer,
+        responses={
+            202: JOB_SCHEMA,
+            **errors(
+                400,
+                403,
+                404,
+                409,
+                e400="partial is not a boolean.",
+                e403=NOT_STAFF,
+                e409="Not a dry run that read its file, confirmed already, rows refused "
+                "without partial, or its file no longer kept.",
+            ),
+        },
+        summary="Confirm a dry run: queue the real import of its file",
+    )
+    def post(self, request, job_id):
+        dry_run = _visible_job(request.user, job_id)
+        form = ConfirmSerializer(data=request.data)
+        if not form.is_valid():
+            parameter, messages = next(iter(form.errors.items()))
+            raise InvalidParameter(f"{parameter}: {messages[0]}", parameter=parameter)
+        job = confirm(dry_run, request.user, partial=form.validated_data["partial"])
+        body = job_json(job, request)
+        return Response(body, status=202, headers={"Location": body["url"]})

@@ -17,9 +17,12 @@ CREATE TABLE IF NOT EXISTS dashboard_opendelta (
     area_id bigint NOT NULL,
     day date NOT NULL,
     open_delta integer NOT NULL,
-    overdue_delta integer NOT NULL,
-    PRIMARY KEY (generation_id, area_id, day)
+    overdue_delta integer NOT NULL
 );
+-- Appended, never updated in place (day_flows.sql says why): a key may have several rows,
+-- summed by every reader and merged by the hourly job (dashboard.tasks).
+CREATE INDEX IF NOT EXISTS dashboard_opendelta_key
+    ON dashboard_opendelta (generation_id, area_id, day);
 CREATE TABLE IF NOT EXISTS dashboard_opendelta_recent (
     generation_id bigint NOT NULL,
     area_id bigint NOT NULL,
@@ -71,18 +74,12 @@ LANGUAGE sql IMMUTABLE AS $body$ SELECT $statement$
                deltas.overdue_delta
         FROM deltas WHERE deltas.at >= now() - interval '2 days'
     )
-    INSERT INTO dashboard_opendelta AS t (generation_id, area_id, day, open_delta,
-                                          overdue_delta)
+    INSERT INTO dashboard_opendelta (generation_id, area_id, day, open_delta, overdue_delta)
     SELECT deltas.generation_id, deltas.area_id, (deltas.at AT TIME ZONE $statement$
     || quote_literal({time_zone}) || $statement$)::date,
            sum(deltas.open_delta), sum(deltas.overdue_delta)
     FROM deltas
     GROUP BY 1, 2, 3
-    -- In key order, so that two writers wait for each other instead of deadlocking.
-    ORDER BY 1, 2, 3
-    ON CONFLICT (generation_id, area_id, day) DO UPDATE
-    SET open_delta = t.open_delta + EXCLUDED.open_delta,
-        overdue_delta = t.overdue_delta + EXCLUDED.overdue_delta
 $statement$ $body$;
 
 -- Every delta again from the facts (after the tables are created, or to repair them).

@@ -19,8 +19,9 @@ from tests.dashboard.test_facts import assert_facts_agree, event
 pytestmark = pytest.mark.django_db
 
 PER_DAY = """
-SELECT generation_id, area_id, day, open_delta, overdue_delta FROM dashboard_opendelta
-WHERE open_delta <> 0 OR overdue_delta <> 0 ORDER BY 1, 2, 3
+SELECT generation_id, area_id, day, sum(open_delta), sum(overdue_delta)
+FROM dashboard_opendelta GROUP BY 1, 2, 3
+HAVING sum(open_delta) <> 0 OR sum(overdue_delta) <> 0 ORDER BY 1, 2, 3
 """
 RECENT = """
 SELECT generation_id, area_id, at, sum(open_delta), sum(overdue_delta)

@@ -15,7 +15,7 @@ URL = "/dashboard/"
 def test_anonymous_visitors_are_sent_to_the_sign_in_form_and_back(client, city):
     response = client.get(URL, {"x": "1"})
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/dashboard/%3Fx%3D1"
+    assert response["Location"] == "/signin/?next=/dashboard/%3Fx%3D1"
 
 
 def test_a_signed_in_resident_gets_403_pointing_to_the_open_data(client, people):

@@ -25,7 +25,10 @@ from django.db import connection, connections
 from layers import features
 from layers.models import Feature, Layer
 from tests.tiles.xyz import tile_of
-from tests.web.conftest import server_url  # noqa: F401 (gunicorn on the test database)
+from tests.web.conftest import (  # noqa: F401 (gunicorn on the test database)
+    resident_idp,
+    server_url,
+)
 from tiles.raster import RASTER_TOKEN_HEADER
 
 pytestmark = pytest.mark.django_db

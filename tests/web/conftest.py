@@ -29,6 +29,8 @@ import requests
 from django.db import connection, connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.residents.idp import LocalIdentityProvider
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/install_system.sh); never downloaded
@@ -41,7 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-SERVER_START_TIMEOUT_S = 30
+SERVER_START_TIMEOUT_S = 60
 
 T = TypeVar("T")
 
@@ -78,8 +80,23 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="package")
-def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:
+def resident_idp() -> Iterator[LocalIdentityProvider]:
+    """A local OpenID Connect provider whose tokens the served app accepts from residents."""
+    provider = LocalIdentityProvider()
+    yield provider
+    provider.close()
+
+
+@pytest.fixture(scope="package")
+def server_url(django_db_setup, tmp_path_factory, resident_idp) -> Iterator[str]:
     """Base URL of gunicorn serving the app on the test database with the demo data."""
+    database = connection.settings_dict["NAME"]
+    if not database.startswith("test_"):
+        # pytest-django creates the test database only when a collected test asks for it.
+        pytest.fail(
+            f"the browser tests would serve {database}, not a test database: collect a test "
+            "that uses the database with them (tests/web/test_database.py does)"
+        )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
@@ -88,6 +105,11 @@ def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:
         "COMMONMAP_DEV": "1",
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": _test_database_url(),
+        # Residents sign in with tokens of the local provider (tests/residents/idp.py).
+        "COMMONMAP_OIDC_ISSUER": resident_idp.issuer,
+        "COMMONMAP_OIDC_JWKS_URL": resident_idp.jwks_url,
+        "COMMONMAP_OIDC_AUDIENCE": resident_idp.audience,
+        "COMMONMAP_RESIDENT_SECRET": "browser-tests-resident-secret",
     }
     command = [
         str(GUNICORN),
@@ -125,6 +147,18 @@ def browser(server_url) -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="package")
+def webgl_browser(browser) -> Iterator[Browser]:
+    """Chromium able to draw WebGL without a GPU (SwiftShader, which Chromium no longer
+    falls back to by itself), from the same Playwright as the other browser tests."""
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+    )
+    yield chromium
+    chromium.close()
+
+
 @pytest.fixture
 def browser_errors() -> list[str]:
     """What went wrong in the page: console errors, uncaught exceptions, HTTP errors."""
@@ -146,6 +180,12 @@ def _open_page(browser: Browser, locale: str, errors: list[str]) -> Iterator[Pag
 def page(browser, browser_errors) -> Iterator[Page]:
     """A fresh page in a browser that prefers Vietnamese, like most of the site's readers."""
     yield from _open_page(browser, "vi-VN", browser_errors)
+
+
+@pytest.fixture
+def webgl_page(webgl_browser, browser_errors) -> Iterator[Page]:
+    """A fresh Vietnamese page (1280x800) in the Chromium that draws WebGL (MapLibre)."""
+    yield from _open_page(webgl_browser, "vi-VN", browser_errors)
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser
 
 from layers.layer_specs import areas_spec
 from layers.spec import hex_rgb
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 AREAS_PAINT = areas_spec().paint
@@ -85,18 +83,6 @@ def other_origin(server_url, tmp_path_factory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def webgl_browser(browser) -> Iterator[Browser]:
-    """Chromium able to draw WebGL without a GPU (SwiftShader, which Chromium no longer
-    falls back to by itself), from the same Playwright as the other browser tests."""
-    chromium = browser.browser_type.launch(
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-    )
-    yield chromium
-    chromium.close()
 
 
 @pytest.mark.django_db  # also makes pytest-django create the test database the server uses

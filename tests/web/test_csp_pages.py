@@ -47,5 +47,5 @@ def test_the_admin_login_page_renders(page, server_url, browser_errors):
 
 def test_the_tracking_form_renders(page, server_url, browser_errors):
     page.goto(f"{server_url}/track/")
-    expect(page.locator("form input").first).to_be_visible()
+    expect(page.locator("form.lookup input[name=code]")).to_be_visible()
     assert browser_errors == []

@@ -28,6 +28,7 @@ from playwright.sync_api import Page, expect
 
 from feedback.models import FeedbackCategory, FeedbackItem, Role, StaffMembership
 from layers.models import AdministrativeArea
+from tests.web.helpers import assert_accessible, save_screenshots
 
 pytestmark = pytest.mark.browser
 
@@ -109,11 +110,11 @@ def wards(read_db):
 
 
 def sign_in(page: Page, server_url: str, username: str) -> None:
-    """Through the admin's sign-in form, as the anonymous redirect leads."""
+    """Through the staff sign-in page, as the anonymous redirect leads."""
     page.goto(f"{server_url}/dashboard/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.locator("form button[type=submit]", has_text="Đăng nhập").click()
     page.wait_for_url("**/dashboard/")
 
 
@@ -174,6 +175,10 @@ def test_a_leader_sees_the_choropleth_ranking_and_trend(page, server_url, wards,
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+    nav = page.get_by_role("navigation", name="Chính")
+    expect(nav.get_by_role("link", name="Bảng điều hành")).to_have_attribute("aria-current", "page")
+    assert_accessible(page, "dashboard")
+    save_screenshots(page, "dashboard")
     assert browser_errors == []
     assert urls and all(url.startswith(f"{server_url}/") for url in urls), urls
 
@@ -197,10 +202,27 @@ def test_the_page_works_at_360_px_with_the_keyboard(page, server_url, wards, bro
     expect(page.locator("#ranking")).to_have_attribute("data-measure", "received")
     for control in ("#measure", "#period-kind", "#period-month", "#trend-ward"):
         assert page.locator(control).evaluate("e => e.labels.length") == 1
+    assert_accessible(page, "dashboard at 360 px")
     assert browser_errors == []
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(page, server_url):
     page.goto(f"{server_url}/dashboard/")
-    assert "/admin/login/?next=/dashboard/" in page.url
+    assert page.url == f"{server_url}/signin/?next=/dashboard/"
     expect(page.locator("#id_username")).to_be_visible()
+
+
+def test_staff_without_a_dashboard_role_get_the_403_page_in_the_frame(
+    page, server_url, wards, read_db, browser_errors
+):
+    read_db(lambda: User.objects.create_user("khong_vai_tro_web", password=PASSWORD))
+    try:
+        sign_in(page, server_url, "khong_vai_tro_web")
+    finally:
+        read_db(lambda: User.objects.filter(username="khong_vai_tro_web").delete())
+    expect(page.locator("h1")).to_have_text("Bảng điều hành của lãnh đạo")
+    expect(page.get_by_role("link", name="Dữ liệu mở", exact=False)).to_be_visible()
+    assert_accessible(page, "dashboard 403")
+    # The 403 itself (as a response, and as Chromium's console line about it), nothing else.
+    assert f"403: {server_url}/dashboard/" in browser_errors
+    assert [error for error in browser_errors if "403" not in error] == []

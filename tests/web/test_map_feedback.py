@@ -1,5 +1,5 @@
-"""Residents' reports on the public map, in a real Chromium: drawn where the public may see
-them (the coarsened point), with public fields only, and updated as the map moves."""
+"""Residents' reports on the public map (MapLibre, WebGL): drawn from the tiles at the
+public, coarsened point; a click shows their public fields only, residents' words as text."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,6 +8,8 @@ from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem
 from feedback.workflow import Actor
 from layers.models import AdministrativeArea
+from tests.web.helpers import assert_accessible
+from tests.web.map_helpers import open_map
 
 pytestmark = pytest.mark.browser
 
@@ -42,36 +44,42 @@ def report(read_db):
     read_db(lambda: FeedbackItem.objects.filter(pk=pk).delete())
 
 
-def test_reports_are_drawn_and_their_popup_shows_public_fields(en_page, server_url, report):
-    page = en_page
-    page.goto(f"{server_url}/")
-    page.wait_for_selector("#map[data-state=ready][data-feedback-state=ready]")
-    assert int(page.locator("#map").get_attribute("data-feedback-count")) >= 1
-    with page.expect_response(lambda r: "/layers/feedback/features/" in r.url):
-        page.evaluate(
-            "([lat, lon]) => map.setView([lat, lon], 18, { animate: false })",
-            [report["lat"], report["lon"]],
-        )
-    page.wait_for_selector("#map[data-feedback-state=ready]")
-    x, y = page.evaluate(
-        "([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-        [report["lat"], report["lon"]],
+def test_a_click_on_a_report_shows_its_public_fields_only(
+    webgl_page, server_url, report, browser_errors
+):
+    page = webgl_page
+    open_map(page, server_url, "layers=feedback", f"18/{report['lat']}/{report['lon']}")
+    page.locator("#map canvas").click()  # the centre: the report's public point
+    details = page.get_by_role("dialog")
+    expect(details).to_contain_text(report["code"])
+    expect(details).to_contain_text("Quán lấn chiếm <b>vỉa hè</b>")
+    assert details.locator("b").count() == 0  # residents' words are text, never markup
+    expect(page.locator("#feature-details-track")).to_have_attribute(
+        "href", f"/track/{report['code']}/"
     )
-    page.locator("#map").click(position={"x": x, "y": y})
-    popup = page.locator(".leaflet-popup-content .report")
-    expect(popup).to_contain_text(report["code"])
-    expect(popup).to_contain_text("±50 m")
-    expect(popup.locator(".report-description")).to_have_text("Quán lấn chiếm <b>vỉa hè</b>")
-    assert popup.locator("b").count() == 0  # residents' words are text, never markup
     html = page.content()
     assert SECRET_NAME not in html and SECRET_PHONE not in html
+    assert_accessible(page, "report details")
+    assert browser_errors == []
 
 
-def test_the_reports_can_be_hidden(page, server_url, report):
-    page.goto(f"{server_url}/")
-    page.wait_for_selector("#map[data-state=ready][data-feedback-state=ready]")
-    assert page.locator("#map path.feedback-point").count() >= 1
-    page.locator("#feedback-toggle").uncheck()
-    expect(page.locator("#map path.feedback-point")).to_have_count(0)
-    page.locator("#feedback-toggle").check()
-    expect(page.locator("#map path.feedback-point").first).to_be_visible()
+def test_hiding_the_reports_takes_them_off_the_map(webgl_page, server_url, report):
+    page = webgl_page
+    open_map(page, server_url, "layers=feedback,areas", f"18/{report['lat']}/{report['lon']}")
+    page.locator("#layer-feedback").uncheck()
+    assert "feedback" not in page.url.split("layers=")[1].split("#")[0].split("&")[0]
+    assert (
+        page.evaluate("window.commonMap.map.getLayoutProperty('feedback-points', 'visibility')")
+        == "none"
+    )
+    page.locator("#map canvas").click()
+    expect(page.get_by_role("dialog")).not_to_contain_text(report["code"])
+
+
+def test_refresh_layer_fetches_the_tiles_again(webgl_page, server_url, report, browser_errors):
+    page = webgl_page
+    open_map(page, server_url, "layers=feedback", f"16/{report['lat']}/{report['lon']}")
+    with page.expect_response(lambda r: ".mvt?v=1" in r.url) as again:
+        page.evaluate("() => { window.commonMap.refreshLayer('feedback'); }")
+    assert again.value.status in (200, 204)
+    assert browser_errors == []

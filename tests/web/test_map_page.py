@@ -1,192 +1,103 @@
-"""The public map page in a real Chromium: wards drawn, lookup on click, generations, search."""
+"""The citizens' map in Chromium with WebGL (SwiftShader): MapLibre draws the site's own
+vector tiles, a click shows a feature's public details, and the view survives a reload."""
 
-from dataclasses import dataclass
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
-from django.contrib.gis.geos import Point
+from PIL import Image
 from playwright.sync_api import Page, expect
 
-from layers.models import AdministrativeArea
+from layers.layer_specs import areas_spec
+from layers.spec import hex_rgb
+from tests.web.helpers import assert_accessible, save_screenshots
+from tests.web.map_helpers import LOAD_TIMEOUT_MS, ben_thanh, open_map, requests_of
 
 pytestmark = pytest.mark.browser
+__all__ = ["ben_thanh"]  # a fixture
 
-CLICK_ZOOM = 16  # about 2 m a pixel: a click lands where the test means it to
-
-
-@dataclass(frozen=True)
-class Ward:
-    """What the tests need to know about one ward, read from the database."""
-
-    code: str
-    name: str
-    lon: float
-    lat: float
-    parents: tuple[str, ...]  # as the page lists them: "name (code)", nearest first
+WARD_LINE = hex_rgb(areas_spec().paint.colour)
+BACKGROUND = (0xF4, 0xF1, 0xEA)
 
 
-@pytest.fixture(scope="module")
-def ben_thanh(read_db) -> Ward:
-    """Phường Bến Thành of the current generation and its label point."""
-
-    def query() -> Ward:
-        area = AdministrativeArea.objects.select_related("parent").get(
-            generation__valid_to__isnull=True, level="ward", name="Phường Bến Thành"
-        )
-        parents = []
-        parent = area.parent
-        while parent is not None:
-            parents.append(f"{parent.name} ({parent.code})")
-            parent = parent.parent
-        return Ward(area.code, area.name, area.label_point.x, area.label_point.y, tuple(parents))
-
-    return read_db(query)
+def _share(pixels: list[tuple[int, int, int]], colour: tuple[int, int, int]) -> float:
+    near = sum(1 for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, colour, strict=True)))
+    return near / len(pixels)
 
 
-def ward_count(server_url: str, **params: str) -> int:
-    """How many wards the areas API has (for the default generation unless one is given)."""
-    params = {"level": "ward", "page_size": "1", **params}
-    answer = requests.get(f"{server_url}/api/v1/areas/", params=params, timeout=10)
-    answer.raise_for_status()
-    return answer.json()["count"]
-
-
-def open_map(page: Page, server_url: str) -> None:
-    """Load the map page and wait until the wards of the default generation are drawn."""
-    page.goto(f"{server_url}/")
-    page.wait_for_selector("#map[data-state=ready]")
-
-
-def click_at(page: Page, lon: float, lat: float) -> dict:
-    """Zoom to a place, click it, and return the lookup API's answer the page received."""
-    page.evaluate(
-        "([lat, lon, zoom]) => map.setView([lat, lon], zoom, { animate: false })",
-        [lat, lon, CLICK_ZOOM],
-    )
-    x, y = page.evaluate(
-        "([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-        [lat, lon],
-    )
-    with page.expect_response(lambda r: "/api/v1/lookup/" in r.url) as lookup:
-        page.locator("#map").click(position={"x": x, "y": y})
-    response = lookup.value
-    query = parse_qs(urlsplit(response.url).query)
-    return {
-        "status": response.status,
-        "body": response.json(),
-        "lon": float(query["lon"][0]),
-        "lat": float(query["lat"][0]),
-        "date": query["date"][0],
-    }
-
-
-def test_map_page_loads_without_console_errors(page, server_url, browser_errors):
+def test_the_map_draws_the_sites_own_vector_tiles(webgl_page, server_url, browser_errors):
+    page: Page = webgl_page
+    urls = requests_of(page)
+    tile_statuses: list[int] = []
+    page.on("response", lambda r: tile_statuses.append(r.status) if ".mvt" in r.url else None)
     open_map(page, server_url)
+    expect(page.locator("#map")).to_have_attribute("data-engine", "maplibre")
+    assert page.evaluate("performance.getEntriesByName('commonmap:map-rendered').length") == 1
+    assert f"{server_url}/tiles/style.json" in urls
+    assert tile_statuses and all(status in (200, 204) for status in tile_statuses), tile_statuses
+    assert all(url.startswith(server_url) or url.startswith(("data:", "blob:")) for url in urls), [
+        u for u in urls if not u.startswith(server_url)
+    ]
+
+    image = Image.open(io.BytesIO(page.locator("#map canvas").screenshot())).convert("RGB")
+    pixels = list(image.get_flattened_data())
+    assert len(set(pixels)) > 20, "the canvas is blank"
+    assert _share(pixels, BACKGROUND) < 0.9, "nothing drawn over the background"
+    assert _share(pixels, WARD_LINE) > 0.002, "no ward borders from the tiles"
+    assert page.evaluate("window.commonMap.map !== null && typeof window.commonMap.pickPoint")
+    assert_accessible(page, "map")
+    save_screenshots(page, "map")
     assert browser_errors == []
 
 
-def test_map_draws_one_outline_per_ward_of_the_current_generation(page, server_url):
-    expected = ward_count(server_url)
-
-    open_map(page, server_url)
-
-    assert page.locator("#map path.ward").count() == expected
-    assert page.locator("#map").get_attribute("data-ward-count") == str(expected)
-
-
-def test_map_page_requests_nothing_from_other_hosts(page, server_url):
-    hosts = set()
-    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-
-    open_map(page, server_url)
-
-    assert hosts == {urlsplit(server_url).netloc}
+def test_the_layer_list_has_a_labelled_checkbox_and_legend_per_public_layer(webgl_page, server_url):
+    open_map(webgl_page, server_url)
+    for slug in ("areas", "facilities", "feedback", "ward_satisfaction", "survey_results"):
+        box = webgl_page.locator(f"#layer-{slug}")
+        expect(box).to_have_count(1)
+        assert webgl_page.locator(f"label[for=layer-{slug}]").inner_text().strip()
+    facilities = webgl_page.locator("li.layer[data-slug=facilities] .legend li")
+    expect(facilities.first).to_be_visible()
+    assert facilities.count() >= 7  # one per group of facilities, and "other"
+    expect(webgl_page.locator("#generation option")).to_have_count(2)
 
 
-def test_generation_selector_defaults_to_the_current_generation(page, server_url):
-    generations = requests.get(f"{server_url}/api/v1/generations/", timeout=10).json()
-    (current,) = [g for g in generations if g["valid_to"] is None]
-
-    open_map(page, server_url)
-
-    assert page.locator("#generation").input_value() == current["slug"]
-    assert page.locator("#generation option").count() == len(generations)
-
-
-def test_map_says_the_ward_shapes_are_synthetic(page, server_url):
-    open_map(page, server_url)
-    expect(page.locator("#synthetic-notice")).to_be_visible()
-    expect(page.locator("#synthetic-notice")).to_contain_text("giả lập")
-
-
-def test_clicking_a_ward_shows_its_name_type_code_and_parents(page, server_url, ben_thanh):
-    open_map(page, server_url)
-
-    lookup = click_at(page, ben_thanh.lon, ben_thanh.lat)
-
-    assert lookup["date"] == "2025-07-01"  # valid_from of the selected (current) generation
-    result = page.locator("#lookup-result")
-    expect(result.locator(".area-name")).to_have_text(ben_thanh.name)
-    expect(result.locator('[data-slot="type"]')).to_have_text("Phường")
-    expect(result.locator('[data-slot="code"]')).to_have_text(ben_thanh.code)
-    expect(result.locator('[data-slot="parents"] li')).to_have_text(list(ben_thanh.parents))
-
-
-def test_pre_reform_generation_shows_the_old_ward_and_its_district(
-    page, server_url, ben_thanh, read_db
+def test_a_click_on_a_ward_shows_its_public_details(
+    webgl_page, server_url, ben_thanh, browser_errors
 ):
+    page: Page = webgl_page
+    open_map(page, server_url, "layers=areas", f"15/{ben_thanh.lat}/{ben_thanh.lon}")
+    page.locator("#map canvas").click()  # the centre: the ward's label point
+    details = page.get_by_role("dialog")
+    expect(details).to_be_visible()
+    expect(details.locator("h2")).to_have_text(ben_thanh.name)
+    expect(details).to_contain_text(ben_thanh.code)
+    expect(details).to_be_focused()
+    assert_accessible(page, "feature details")
+    page.keyboard.press("Escape")
+    expect(details).to_be_hidden()
+    expect(page.locator("#map canvas")).to_be_focused()
+    assert browser_errors == []
+
+
+def test_toggles_and_the_generation_survive_a_reload(webgl_page, server_url):
+    page: Page = webgl_page
     open_map(page, server_url)
-    page.select_option("#generation", "2025-01")
-    page.wait_for_selector("#map[data-generation='2025-01'][data-state=ready]")
-    assert page.locator("#map path.ward").count() == ward_count(server_url, generation="2025-01")
-
-    lookup = click_at(page, ben_thanh.lon, ben_thanh.lat)
-
-    assert lookup["date"] == "2025-01-01"
-    clicked = Point(lookup["lon"], lookup["lat"], srid=4326)
-    old_ward = read_db(
-        lambda: AdministrativeArea.objects.select_related("parent").get(
-            generation__slug="2025-01", level="ward", geom__contains=clicked
-        )
+    page.locator("#layer-facilities").uncheck()
+    page.locator("#layer-ward_satisfaction").check()
+    page.locator("#generation").select_option("2025-01")
+    query = parse_qs(urlsplit(page.url).query)
+    assert set(query["layers"][0].split(",")) >= {"ward_satisfaction", "areas"}
+    assert "facilities" not in query["layers"][0].split(",")
+    assert query["gen"] == ["2025-01"]
+    page.reload()
+    page.wait_for_selector("#map[data-state=ready]", timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator("#layer-facilities")).not_to_be_checked()
+    expect(page.locator("#layer-ward_satisfaction")).to_be_checked()
+    expect(page.locator("#generation")).to_have_value("2025-01")
+    visibility = page.evaluate(
+        "['facilities-points', 'ward_satisfaction-fill', 'areas-fill', 'former-areas-fill']"
+        ".map((id) => window.commonMap.map.getLayoutProperty(id, 'visibility') ?? 'visible')"
     )
-    assert old_ward.parent.level == "district"
-    result = page.locator("#lookup-result")
-    expect(result.locator(".area-name")).to_have_text(old_ward.name)
-    expect(result.locator('[data-slot="code"]')).to_have_text(old_ward.code)
-    expect(result.locator('[data-slot="parents"]')).to_contain_text(old_ward.parent.name)
-
-
-def test_click_outside_every_area_shows_the_api_message(page, server_url):
-    open_map(page, server_url)
-
-    lookup = click_at(page, 108.5, 9.5)  # the East Sea, far from Côn Đảo
-
-    assert lookup["status"] == 404
-    expect(page.locator("#lookup-result")).to_have_text(lookup["body"]["detail"])
-    expect(page.locator("#lookup-result .error")).to_be_visible()
-
-
-def test_search_without_diacritics_finds_the_ward_and_zooms_to_it(page, server_url, ben_thanh):
-    open_map(page, server_url)
-    zoom_before = page.evaluate("map.getZoom()")
-
-    page.fill("#search-q", "Ben Thanh")
-    page.press("#search-q", "Enter")
-
-    expect(page.locator("#search-results li").first).to_contain_text(ben_thanh.name)
-    expect(page.locator("#map path.ward.is-selected")).to_have_count(1)
-    page.wait_for_function(
-        "([lat, lon, zoom]) => map.getZoom() > zoom + 3 && map.getBounds().contains([lat, lon])",
-        arg=[ben_thanh.lat, ben_thanh.lon, zoom_before],
-    )
-
-
-def test_map_texts_follow_the_browsers_language(en_page, server_url):
-    open_map(en_page, server_url)
-
-    expect(en_page.locator("html")).to_have_attribute("lang", "en")
-    expect(en_page.locator("#synthetic-notice")).to_contain_text("synthetic")
-    expect(en_page.locator("#map-status")).to_have_text(
-        f"{ward_count(server_url)} ward-level units drawn."
-    )
+    assert visibility == ["none", "visible", "none", "visible"]
+    assert "#map=" in page.url
