@@ -11,6 +11,7 @@ their sites.
 """
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -37,17 +38,32 @@ ADMIN_POLICY = (
     "form-action 'self'",
 )
 DOCUMENT_POLICY = ("default-src 'none'",)
+# A script's own policy binds it when it runs as a worker (MapLibre's worker fetches the
+# tiles and the style's images): same-origin fetches only, nothing else.
+SCRIPT_POLICY = ("default-src 'none'", "connect-src 'self'", "img-src 'self' data: blob:")
+SCRIPT_TYPES = ("text/javascript", "application/javascript")
 ADMIN_PREFIX = "/admin/"
+
+
+def mapproxy_origin() -> str:
+    """The origin of ``COMMONMAP_MAPPROXY_URL`` (the map's fallback shows its tiles), or ""."""
+    parts = urlsplit(settings.COMMONMAP.get("MAPPROXY_URL") or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def policy_for(path: str, content_type: str, nonce: str) -> str:
     """The Content-Security-Policy header of an answer to ``path``."""
-    if not content_type.startswith("text/html"):
+    if content_type.startswith(SCRIPT_TYPES):
+        parts = SCRIPT_POLICY
+    elif not content_type.startswith("text/html"):
         parts = DOCUMENT_POLICY
     elif path.startswith(ADMIN_PREFIX):
         parts = ADMIN_POLICY
     else:
-        parts = PAGE_POLICY
+        # MapProxy's raster tiles, which the map's no-WebGL fallback shows.
+        origin = mapproxy_origin()
+        images = "img-src 'self' data: blob:"
+        parts = tuple(f"{p} {origin}" if origin and p == images else p for p in PAGE_POLICY)
     ancestors = " ".join(settings.CSP_FRAME_ANCESTORS) or "'none'"
     return "; ".join([*(p.format(nonce=nonce) for p in parts), f"frame-ancestors {ancestors}"])
 

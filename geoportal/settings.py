@@ -285,10 +285,11 @@ COMMONMAP = {
     "TILE_MAX_AGE": env_int("COMMONMAP_TILE_MAX_AGE", 60),
     # The raster renderer draws for MapProxy only: the token MapProxy sends (written into
     # mapproxy.yaml by `manage.py mapproxy_config`; by default derived from the secret key),
-    # and MapProxy's public URL, which the renderer's refusal points to.
+    # and MapProxy's public URL, which the renderer's refusal points to and the map's
+    # no-WebGL fallback draws its raster tiles from (empty: the fallback draws GeoJSON).
     "RASTER_TOKEN": env_str("COMMONMAP_RASTER_TOKEN")
     or hmac.new(SECRET_KEY.encode(), b"commonmap raster renderer", "sha256").hexdigest(),
-    "MAPPROXY_URL": env_str("COMMONMAP_MAPPROXY_URL") or "http://127.0.0.1:8001",
+    "MAPPROXY_URL": env_str("COMMONMAP_MAPPROXY_URL") or ("http://127.0.0.1:8001" if DEV else ""),
     # Importers: an upload's size, and what an archive may unpack to (zip-bomb limits).
     "IMPORT_MAX_FILE_BYTES": env_int("COMMONMAP_IMPORT_MAX_FILE_BYTES", 1 << 30),
     "IMPORT_MAX_UNPACKED_BYTES": env_int("COMMONMAP_IMPORT_MAX_UNPACKED_BYTES", 4 << 30),

@@ -150,3 +150,15 @@ def test_the_favicon_browsers_ask_for_is_the_sites_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == "/static/geoportal/favicon.svg"
+
+
+def test_a_script_may_fetch_from_this_site_only_when_it_runs_as_a_worker(client):
+    # A worker runs under its script's own policy (MapLibre's fetches the tiles): that
+    # policy lets it reach this site, and nothing else.
+    response = client.get("/api/docs/?script=")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(("text/javascript", "application/javascript"))
+    policy = directives(response)
+    assert policy["default-src"] == "'none'"
+    assert policy["connect-src"] == "'self'"
+    assert "script-src" not in policy and policy["frame-ancestors"] == "'self'"

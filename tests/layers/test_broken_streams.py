@@ -26,6 +26,7 @@ from layers import features
 from layers.models import Feature, Layer
 from tests.tiles.xyz import tile_of
 from tests.web.conftest import (  # noqa: F401 (gunicorn on the test database)
+    mapproxy_port,
     resident_idp,
     server_url,
 )
@@ -260,7 +261,7 @@ def _in_own_connection(work):
 def _end_the_streaming_session() -> int:
     """Terminate the database session of the worker that is streaming (it waits, idle in
     its transaction, while the socket is full): as when the database restarts."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # a loaded machine: the worker may be slow to fetch
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(

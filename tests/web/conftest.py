@@ -27,7 +27,7 @@ from urllib.parse import quote
 import pytest
 import requests
 from django.db import connection, connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from tests.residents.idp import LocalIdentityProvider
 
@@ -44,6 +44,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERVER_START_TIMEOUT_S = 60
+MANAGE = ROOT / "manage.py"
 
 T = TypeVar("T")
 
@@ -87,8 +88,23 @@ def resident_idp() -> Iterator[LocalIdentityProvider]:
     provider.close()
 
 
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="package")
-def server_url(django_db_setup, tmp_path_factory, resident_idp) -> Iterator[str]:
+def mapproxy_port() -> int:
+    """The port MapProxy will serve on: the app's pages name it before MapProxy starts."""
+    return _free_port()
+
+
+@pytest.fixture(scope="package")
+def server_url(django_db_setup, tmp_path_factory, resident_idp, mapproxy_port) -> Iterator[str]:
     """Base URL of gunicorn serving the app on the test database with the demo data."""
     database = connection.settings_dict["NAME"]
     if not database.startswith("test_"):
@@ -110,6 +126,8 @@ def server_url(django_db_setup, tmp_path_factory, resident_idp) -> Iterator[str]
         "COMMONMAP_OIDC_JWKS_URL": resident_idp.jwks_url,
         "COMMONMAP_OIDC_AUDIENCE": resident_idp.audience,
         "COMMONMAP_RESIDENT_SECRET": "browser-tests-resident-secret",
+        # The map's no-WebGL fallback draws MapProxy's tiles (the mapproxy_url fixture).
+        "COMMONMAP_MAPPROXY_URL": f"http://127.0.0.1:{mapproxy_port}",
     }
     command = [
         str(GUNICORN),
@@ -139,8 +157,56 @@ def server_url(django_db_setup, tmp_path_factory, resident_idp) -> Iterator[str]
 
 
 @pytest.fixture(scope="package")
-def browser(server_url) -> Iterator[Browser]:
-    """Headless Chromium, started after (so stopped before) the server and the database."""
+def mapproxy_url(server_url, mapproxy_port, tmp_path_factory) -> Iterator[str]:
+    """MapProxy under gunicorn (as ``make run`` starts it), configured by
+    ``manage.py mapproxy_config`` for the app at ``server_url``, on ``mapproxy_port``."""
+    directory = tmp_path_factory.mktemp("mapproxy-shared")
+    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    configure = ["mapproxy_config", "--url", server_url, "--output-dir", str(directory)]
+    subprocess.run(
+        [sys.executable, str(MANAGE), *configure],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    url = f"http://127.0.0.1:{mapproxy_port}"
+    log = directory / "gunicorn.log"
+    command = [
+        str(GUNICORN),
+        "tiles.mapproxy.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{mapproxy_port}",
+        "--workers",
+        "2",
+        "--no-control-socket",
+    ]
+    env["COMMONMAP_MAPPROXY_CONFIG"] = str(directory / "mapproxy.yaml")
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"MapProxy exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if requests.get(f"{url}/demo/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:  # still booting
+                pass
+            if time.monotonic() > deadline:
+                waited = f"MapProxy did not answer in {SERVER_START_TIMEOUT_S} s"
+                pytest.fail(f"{waited}:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="package")
+def browser(server_url, mapproxy_url) -> Iterator[Browser]:
+    """Headless Chromium, started after (so stopped before) the server, MapProxy (which the
+    map's no-WebGL fallback asks for tiles) and the database."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -165,12 +231,18 @@ def browser_errors() -> list[str]:
     return []
 
 
+def _failed(request: Request) -> bool:
+    """Whether a request that did not complete went wrong: a raster map cancels the tile
+    images it no longer needs when it moves (``net::ERR_ABORTED``), which is no error."""
+    return not (request.resource_type == "image" and request.failure == "net::ERR_ABORTED")
+
+
 def _open_page(browser: Browser, locale: str, errors: list[str]) -> Iterator[Page]:
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else 0)
     page.on("pageerror", lambda error: errors.append(f"exception: {error}"))
-    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
+    page.on("requestfailed", lambda r: _failed(r) and errors.append(f"failed: {r.url} {r.failure}"))
     page.on("response", lambda r: errors.append(f"{r.status}: {r.url}") if r.status >= 400 else 0)
     yield page
     context.close()

@@ -23,6 +23,7 @@ from feedback.models import FeedbackItem, Role, StaffMembership
 from feedback.workflow import Actor
 from layers.models import AdministrativeArea
 from tests.web.helpers import SIZES, axe_violations, save_screenshots
+from tests.web.map_helpers import NO_WEBGL
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +56,13 @@ class Sweep:
     path: str
     who: str | None = None
     webgl: bool = False
+    no_webgl: bool = False  # the page sees no WebGL at all (Debian's Chromium draws it in software)
     status: int = 200
 
 
 PAGES = [
     Sweep("map", "/", webgl=True),
-    Sweep("map-fallback", "/"),
+    Sweep("map-fallback", "/", no_webgl=True),
     Sweep("track", "/track/"),
     Sweep("track-report", "/track/{code}/"),
     Sweep("signin", "/signin/"),
@@ -189,6 +191,8 @@ def test_the_page_is_accessible_at_phone_and_desktop_size(
     if sweep.who:
         cookie = {"name": settings.SESSION_COOKIE_NAME, "value": sessions[sweep.who]}
         page.context.add_cookies([{**cookie, "url": server_url}])
+    if sweep.no_webgl:
+        page.add_init_script(NO_WEBGL)
     page.set_viewport_size(SIZES["phone"])
     answer = page.goto(server_url + sweep.path.format(code=report_code))
     assert answer is not None and answer.status == sweep.status, (sweep.path, answer)
@@ -196,6 +200,9 @@ def test_the_page_is_accessible_at_phone_and_desktop_size(
     problems = []
     if not page.evaluate("document.documentElement.lang"):
         problems.append("html[lang] is not set")
+    if sweep.no_webgl:
+        engine = page.locator("#map").get_attribute("data-engine")
+        problems += [] if engine == "leaflet" else [f"the map is drawn by {engine}, not Leaflet"]
     problems += findings(page, "phone")
     loaded = list(browser_errors)
     page.set_viewport_size(SIZES["desktop"])

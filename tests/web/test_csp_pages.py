@@ -14,7 +14,7 @@ REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 def test_redoc_renders_the_api(page, server_url, browser_errors):
     page.goto(f"{server_url}/api/redoc/")
-    expect(page.locator("h1").first).to_contain_text("Common Map API")
+    expect(page.locator("h1").first).to_contain_text("Common Map API", timeout=30_000)
     expect(page.get_by_text("/api/v1/lookup/").first).to_be_attached()
     assert [error for error in browser_errors if REDOC_LOGO not in error] == []
 

@@ -31,11 +31,18 @@ const state = {
   engine: null,
   visible: new Set(),
   generation: null, // a former generation's slug; null: the current one (the tiles')
+  categories: null, // the facility category codes shown; null: every category
   pick: null, // {resolve, reject} while a point is being picked
   placeSeq: 0,
 };
 
-const saveView = () => writeState({ layers: [...state.visible], gen: state.generation });
+const saveView = () => writeState({ layers: [...state.visible], gen: state.generation, fac: state.categories });
+// The facility categories, named in the page's language: [{code, name, group}].
+const facilityCategories = [...document.querySelectorAll("#facility-categories li")].map((item) => ({
+  code: item.dataset.code,
+  group: item.dataset.group,
+  name: item.textContent,
+}));
 
 // --- the chosen place ------------------------------------------------------------------
 
@@ -90,7 +97,16 @@ function pickPoint(message) {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (!state.pick) return;
+  if (!state.pick) {
+    // Enter on the map opens the details of what is drawn at its centre (MapLibre only).
+    const engine = state.engine;
+    if (event.key !== "Enter" || !engine?.featuresAtCentre || event.target !== engine.keyTarget) return;
+    const features = engine.featuresAtCentre();
+    if (features.length === 0) return;
+    event.preventDefault();
+    showDetails(features[0], engine.keyTarget);
+    return;
+  }
   if (event.key === "Escape") {
     const { reject } = state.pick;
     endPick();
@@ -153,8 +169,15 @@ async function start() {
   state.visible = new Set(asked.layers ? asked.layers.filter((s) => drawn.includes(s)) : byDefault);
   const known = generations.some((g) => g.slug === asked.gen);
   state.generation = known && asked.gen !== current.slug ? asked.gen : null;
+  const codes = facilityCategories.map((c) => c.code);
+  state.categories = asked.fac ? asked.fac.filter((code) => codes.includes(code)) : null;
 
-  const options = { visible: state.visible, view: readHashView(), currentGeneration: current.slug };
+  const options = {
+    visible: state.visible,
+    view: readHashView(),
+    currentGeneration: current.slug,
+    categories: state.categories,
+  };
   if (webglAvailable() && window.maplibregl) {
     state.engine = await createGlEngine(mapEl, style, options);
   } else {
@@ -172,6 +195,13 @@ async function start() {
     visible: state.visible,
     generations,
     generation: state.generation ?? current.slug,
+    categories: facilityCategories,
+    shownCategories: state.categories,
+    onCategories(chosen) {
+      state.categories = chosen;
+      saveView();
+      Promise.resolve(state.engine.setCategories(chosen)).catch((e) => say(layersError, e.message));
+    },
     onToggle(slug, on) {
       on ? state.visible.add(slug) : state.visible.delete(slug);
       saveView();

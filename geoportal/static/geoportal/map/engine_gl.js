@@ -21,6 +21,20 @@ function specificity(feature) {
   return feature.layer.paint?.["fill-opacity"] === 0 ? 3 : 2;
 }
 
+/**
+ * The style filter showing only facilities of `codes` (null: all) on top of a layer's own
+ * `filter`: a point by its `category`, a cluster cell (below the cluster zoom) when it
+ * counts one of them (`count_category_<code>`).
+ */
+function categoryFilter(filter, codes) {
+  if (!codes) return filter ?? null;
+  const clusters = JSON.stringify(filter) === '["has","cluster"]';
+  const own = clusters
+    ? ["any", false, ...codes.map((code) => [">", ["to-number", ["get", `count_category_${code}`], 0], 0])]
+    : ["in", ["get", "category"], ["literal", codes]];
+  return filter ? ["all", filter, own] : own;
+}
+
 /** Whether this browser can draw WebGL at all (maplibregl.supported is gone in v5). */
 export function webglAvailable() {
   try {
@@ -55,13 +69,20 @@ async function workerBlobUrl() {
 }
 
 /** A MapLibre map in `container`; `style` is the style JSON, `visible` the shown slugs. */
-export async function createGlEngine(container, style, { visible, view }) {
+export async function createGlEngine(container, style, { visible, view, categories }) {
   const maplibregl = window.maplibregl;
   maplibregl.setWorkerUrl(await workerBlobUrl());
   for (const layer of style.layers) {
     const slug = layer["source-layer"];
     if (!slug) continue;
     layer.layout = { ...(layer.layout ?? {}), visibility: visible.has(slug) ? "visible" : "none" };
+  }
+  const ownFilters = new Map(); // facilities' style layer id -> its filter from the style
+  for (const layer of style.layers) {
+    if (layer["source-layer"] !== "facilities") continue;
+    ownFilters.set(layer.id, layer.filter);
+    const filter = categoryFilter(layer.filter, categories);
+    if (filter) layer.filter = filter;
   }
   const options = {
     container,
@@ -106,6 +127,11 @@ export async function createGlEngine(container, style, { visible, view }) {
       if (slug === "areas") for (const id of [`${FORMER}-fill`, `${FORMER}-outline`]) setLayout(id, on && formerShown);
     },
 
+    /** Show only the facilities of the categories `codes` (null: every category). */
+    setCategories(codes) {
+      for (const [id, filter] of ownFilters) if (map.getLayer(id)) map.setFilter(id, categoryFilter(filter, codes));
+    },
+
     /** Draw the wards of `generation` (null: the current one, from the tiles). */
     async setGeneration(generation) {
       formerShown = Boolean(generation);
@@ -140,18 +166,28 @@ export async function createGlEngine(container, style, { visible, view }) {
       marker.setLngLat([lon, lat]).addTo(map);
     },
 
+    /** The features drawn at pixel (x, y) as [{slug, properties}], the most specific first. */
+    featuresAt(x, y) {
+      const box = [
+        [x - CLICK_SLOP_PX, y - CLICK_SLOP_PX],
+        [x + CLICK_SLOP_PX, y + CLICK_SLOP_PX],
+      ];
+      const hits = map.queryRenderedFeatures(box).filter((f) => f.sourceLayer || f.source === FORMER);
+      // The most specific first: points, then lines, then polygons one can see.
+      hits.sort((a, b) => specificity(a) - specificity(b));
+      return hits.map((f) => ({ slug: f.sourceLayer || "areas", properties: f.properties }));
+    },
+
+    /** The features under the map's centre (the keyboard's Enter). */
+    featuresAtCentre() {
+      const { x, y } = map.project(map.getCenter());
+      return this.featuresAt(x, y);
+    },
+
     /** `handler(lon, lat, features)` on every click; features as [{slug, properties}]. */
     onClick(handler) {
       map.on("click", (event) => {
-        const { x, y } = event.point;
-        const box = [
-          [x - CLICK_SLOP_PX, y - CLICK_SLOP_PX],
-          [x + CLICK_SLOP_PX, y + CLICK_SLOP_PX],
-        ];
-        const hits = map.queryRenderedFeatures(box).filter((f) => f.sourceLayer || f.source === FORMER);
-        // The most specific first: points, then lines, then polygons one can see.
-        hits.sort((a, b) => specificity(a) - specificity(b));
-        const features = hits.map((f) => ({ slug: f.sourceLayer || "areas", properties: f.properties }));
+        const features = this.featuresAt(event.point.x, event.point.y);
         handler(event.lngLat.lng, event.lngLat.lat, features);
       });
     },

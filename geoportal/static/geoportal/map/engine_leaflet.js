@@ -1,6 +1,8 @@
-// The fallback map for devices without WebGL: the vendored Leaflet, loaded only then, drawing
-// the same layers in the style's colours from the GeoJSON APIs (the wards of the chosen
-// generation once, the other layers for the view on every move).
+// The fallback map for devices without WebGL: the vendored Leaflet, loaded only then. With
+// MapProxy (#map[data-mapproxy-url]) the basemap and the current wards are its raster tiles,
+// and the layers one clicks on (facilities, feedback, ...) stay GeoJSON from the APIs on top.
+// Without it, every layer is drawn in the style's colours from the GeoJSON APIs (the wards of
+// the chosen generation once, the other layers for the view on every move).
 
 import { colourExpression, colourFor } from "./paint.js";
 import { apiUrl, featuresUrl, getJSON, routes } from "./util.js";
@@ -10,6 +12,12 @@ const AREA_PAGE = 500;
 const FEATURE_PAGE = 500;
 const SIMPLIFY_M = 20;
 const CITY_CENTRE = [10.78, 106.7];
+const RASTER_MAX_ZOOM = 19;
+
+/** MapProxy's XYZ URL of one of its layers (named as `manage.py mapproxy_config` names them). */
+function rasterUrl(mapproxy, name) {
+  return `${mapproxy.replace(/\/$/, "")}/tiles/${encodeURIComponent(name)}/EPSG3857/{z}/{x}/{y}.png?origin=nw`;
+}
 
 function load(tag, attributes) {
   return new Promise((resolve, reject) => {
@@ -32,7 +40,7 @@ async function allPages(url) {
 }
 
 /** A Leaflet map in `container` drawing the `visible` layers of `style`. */
-export async function createLeafletEngine(container, style, { visible, view, currentGeneration }) {
+export async function createLeafletEngine(container, style, { visible, view, currentGeneration, categories }) {
   await Promise.all([
     load("link", { rel: "stylesheet", href: routes.leafletCss }),
     load("script", { src: routes.leafletJs }),
@@ -45,6 +53,12 @@ export async function createLeafletEngine(container, style, { visible, view, cur
   const groups = new Map(); // slug -> L.GeoJSON
   const seqs = new Map(); // slug -> the latest request's number
   let generation = currentGeneration;
+  let shownCategories = categories ?? null; // facility category codes, null: all
+  const mapproxy = routes.mapproxyUrl || "";
+  const raster = (name) =>
+    L.tileLayer(rasterUrl(mapproxy, name), { maxZoom: RASTER_MAX_ZOOM, className: `raster-${name}` });
+  const wardsRaster = mapproxy ? raster("areas") : null;
+  if (mapproxy) raster("basemap").addTo(map);
   let marker = null;
   let clicked = []; // the features under the last click (Leaflet fires them before the map)
 
@@ -80,12 +94,20 @@ export async function createLeafletEngine(container, style, { visible, view, cur
       return;
     }
     let features;
-    if (slug === "areas") {
+    if (slug === "areas" && wardsRaster && generation === currentGeneration) {
+      // The current wards come as MapProxy's tiles; a former generation from the areas API.
+      groups.get(slug)?.remove();
+      groups.set(slug, wardsRaster.addTo(map));
+      return;
+    } else if (slug === "areas") {
       features = await allPages(apiUrl(routes.areasUrl, { level: "ward", generation, page_size: AREA_PAGE, simplify: SIMPLIFY_M }));
     } else {
       const b = map.getBounds();
       const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
       features = (await getJSON(featuresUrl(slug, { bbox, page_size: FEATURE_PAGE }))).features;
+      if (slug === "facilities" && shownCategories) {
+        features = features.filter((f) => shownCategories.includes(f.properties.category));
+      }
     }
     if (seqs.get(slug) !== seq) return;
     groups.get(slug)?.remove();
@@ -106,6 +128,12 @@ export async function createLeafletEngine(container, style, { visible, view, cur
     kind: "leaflet",
     keyTarget: container,
     ready: Promise.all([...shown].map((slug) => draw(slug))),
+
+    /** Show only the facilities of the categories `codes` (null: every category). */
+    setCategories(codes) {
+      shownCategories = codes;
+      return draw("facilities");
+    },
 
     setVisible(slug, on) {
       on ? shown.add(slug) : shown.delete(slug);

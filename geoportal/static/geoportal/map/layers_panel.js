@@ -1,7 +1,7 @@
 // The Layers tab: one labelled checkbox per public layer of the registry, with its legend
 // read from the style's paint, and the boundary generation switch beside the wards.
 
-import { colourExpression, hasClusters, legendEntries, styleLayersOf } from "./paint.js";
+import { colourExpression, colourFor, hasClusters, legendEntries, styleLayersOf } from "./paint.js";
 import { legendLabel, text } from "./util.js";
 
 const list = document.getElementById("layer-list");
@@ -53,8 +53,53 @@ function generationSwitch(generations, chosen, onGeneration) {
   return wrap;
 }
 
+/**
+ * One labelled checkbox per facility category (`categories`: [{code, name, group}]), each
+ * with its legend swatch; `shown` the ticked codes (null: all); `onChange(codes or null)`.
+ */
+function categoryFilter(style, categories, shown, onChange) {
+  const group = document.createElement("fieldset");
+  group.className = "category-filter";
+  const legend = document.createElement("legend");
+  legend.textContent = text.categories;
+  group.append(legend);
+  const colour = colourExpression(style, "facilities");
+  const boxes = [];
+  for (const category of categories) {
+    const row = document.createElement("div");
+    row.className = "category-toggle";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `category-${category.code}`;
+    box.value = category.code;
+    box.checked = !shown || shown.includes(category.code);
+    box.addEventListener("change", () => {
+      const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+      onChange(ticked.length === boxes.length ? null : ticked);
+    });
+    const label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.append(swatch(colourFor(colour, { category_group: category.group }), true), category.name);
+    boxes.push(box);
+    row.append(box, label);
+    group.append(row);
+  }
+  return group;
+}
+
 /** Fill the list: `layers` from the registry, `visible` a Set of slugs shown now. */
-export function buildLayerList({ layers, style, visible, generations, generation, onToggle, onGeneration }) {
+export function buildLayerList({
+  layers,
+  style,
+  visible,
+  generations,
+  generation,
+  categories,
+  shownCategories,
+  onToggle,
+  onGeneration,
+  onCategories,
+}) {
   list.replaceChildren();
   for (const layer of layers) {
     if (styleLayersOf(style, layer.slug).length === 0) continue; // not in the tiles
@@ -75,6 +120,9 @@ export function buildLayerList({ layers, style, visible, generations, generation
     item.append(row, legendFor(style, layer.slug, layer.title));
     if (layer.slug === "areas" && generations.length > 1) {
       item.append(generationSwitch(generations, generation, onGeneration));
+    }
+    if (layer.slug === "facilities" && categories.length > 0) {
+      item.append(categoryFilter(style, categories, shownCategories, onCategories));
     }
     list.append(item);
   }

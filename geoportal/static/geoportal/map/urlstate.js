@@ -1,19 +1,24 @@
 // The view kept in the URL so a shared link restores it: ?layers=slug1,slug2&gen=<generation>
+// &fac=code1,code2 (the facility categories shown; absent: all)
 // (the map's position is MapLibre's own hash, #map=zoom/lat/lon; the fallback writes the same).
 
-/** The layers and generation the URL asks for; `layers` is null when it names none. */
+/** The layers, generation and facility categories the URL asks for (null: not named). */
 export function readState() {
   const params = new URLSearchParams(window.location.search);
   const layers = params.has("layers") ? params.get("layers").split(",").filter(Boolean) : null;
-  return { layers, gen: params.get("gen") || null };
+  const fac = params.has("fac") ? params.get("fac").split(",").filter(Boolean) : null;
+  return { layers, gen: params.get("gen") || null, fac };
 }
 
-/** Write the shown layers and the generation (null: the current one) into the URL. */
-export function writeState({ layers, gen }) {
+/** Write the shown layers, the generation (null: the current one) and the facility
+ * categories (null: all) into the URL. */
+export function writeState({ layers, gen, fac }) {
   const url = new URL(window.location.href);
   url.searchParams.set("layers", layers.join(","));
   if (gen) url.searchParams.set("gen", gen);
   else url.searchParams.delete("gen");
+  if (fac) url.searchParams.set("fac", fac.join(","));
+  else url.searchParams.delete("fac");
   window.history.replaceState(window.history.state, "", url);
 }
 
