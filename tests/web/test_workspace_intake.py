@@ -50,6 +50,7 @@ def test_an_operator_takes_a_report_for_an_ambiguous_address(
         page, server_url, data["users"]["operator"], workspace_setup.PASSWORD, "/workspace/intake/"
     )
 
+    expect(page.locator("#intake-form[data-ready]")).to_be_attached()  # its script runs
     page.locator("#i-address").fill(ADDRESS)
     page.locator("#find-place").click()
     radios = page.locator("#candidates input[type=radio]")
@@ -94,6 +95,7 @@ def test_intake_fits_a_phone(page, server_url, data, browser_errors):
     sign_in(
         page, server_url, data["users"]["operator"], workspace_setup.PASSWORD, "/workspace/intake/"
     )
+    expect(page.locator("#intake-form[data-ready]")).to_be_attached()  # its script runs
     page.locator("#i-address").fill("xyzzy qwerty")
     page.locator("#i-address").press("Enter")
     expect(page.locator("#place-status")).not_to_be_empty()

@@ -130,6 +130,8 @@ address.addEventListener("keydown", (event) => {
 });
 form.addEventListener("submit", send);
 $("intake-again").addEventListener("click", again);
+// The handlers are in place: pressing Enter in the address no longer submits the form.
+form.dataset.ready = "true";
 
 function noMap(message) {
   $("pick-map").hidden = true;
