@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from core import front
 from core.errors import json_errors
 from layers.registry import registered_slugs, restricted_builtin_slugs
 from layers.spec import can_see_restricted_layers
@@ -66,15 +67,15 @@ def tile(request, layers: str, z: int, x: int, y: int):
         data, etag = compute_tile(specs_named(layers, request.user), z, x, y)
     private = bool(restricted) or has_staff_only(imported, request.user)
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
-        return _headers(HttpResponse(status=304), etag, private)
-    if not data:
-        return _headers(HttpResponse(status=204), etag, private)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(status=304)
+    elif not data:
+        response = HttpResponse(status=204)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(data, content_type=MVT)
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(gzip.decompress(data), content_type=MVT)
-    return _headers(response, etag, private)
+    return front.tag(_headers(response, etag, private), slugs, (z, x, y))
 
 
 @require_GET
@@ -84,6 +85,7 @@ def tilejson(request, layers: str):
     """TileJSON 3.0.0 for one layer or a comma-separated set."""
     specs = specs_named(layers, request.user)
     response = JsonResponse(tilejson_for(request, specs), json_dumps_params={"ensure_ascii": False})
+    front.tag(response, [s.slug for s in specs])
     return _cache_headers(response, private=any(not s.public for s in specs))
 
 
@@ -91,4 +93,5 @@ def tilejson(request, layers: str):
 @json_errors
 def style(request):
     """A MapLibre GL style (v8) drawing every public layer from one multi-layer source."""
-    return JsonResponse(style_for(request), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(style_for(request), json_dumps_params={"ensure_ascii": False})
+    return _cache_headers(front.tag(response, [front.EVERY_LAYER]), private=False)

@@ -1,0 +1,23 @@
+"""What the HTTP front cache in front of gunicorn (Varnish, ``front/commonmap.vcl``) may
+keep, and the tags it forgets answers by.
+
+The front keeps an answer only when the app tags it (``tag``) and its ``Cache-Control`` is
+``public``; everything else goes to the app every time. A tagged answer names the layers it
+is made from, and a vector tile its ``z/x/y`` too, so that a write forgets exactly the
+answers it changes: the purger (``manage.py front_purger``) turns the database's
+notifications into bans on these headers.
+"""
+
+LAYERS_HEADER = "X-Cm-Layers"
+TILE_HEADER = "X-Cm-Tile"
+# Answers made from the registry's list of layers (the style): forgotten when any layer
+# is added, changed or removed.
+EVERY_LAYER = "*"
+
+
+def tag(response, slugs, tile: tuple[int, int, int] | None = None):
+    """Name the layers (and the tile) an answer is made from: ``,a,b,`` and ``z/x/y``."""
+    response[LAYERS_HEADER] = "," + ",".join(slugs) + ","
+    if tile is not None:
+        response[TILE_HEADER] = "/".join(str(n) for n in tile)
+    return response
