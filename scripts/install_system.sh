@@ -9,6 +9,10 @@ PACKAGES=(
   python3-venv gettext
   chromium fonts-noto-core
   nodejs
+  # The HTTP front cache before gunicorn (front/, scripts/front.sh); nginx serves static
+  # tiles as the peer of bench/tiles.py.
+  varnish
+  nginx-light
 )
 
 missing=()
