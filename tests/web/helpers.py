@@ -67,3 +67,12 @@ def sign_in(
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name=re.compile("Đăng nhập|Sign in")).click()
     expect(page).not_to_have_url(re.compile(r"/signin/"))
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")

@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from feedback.models import FeedbackItem
-from tests.web.helpers import assert_accessible, save_screenshots
+from tests.web.helpers import assert_accessible, save_screenshots, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -235,16 +235,6 @@ def test_a_point_outside_the_city_shows_the_apis_message_and_keeps_the_form(
         and "Failed to load resource" not in e
     ]
     assert unexpected == []
-
-
-def tab_to(page: Page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element of ``selector`` has the focus."""
-    target = page.locator(selector)
-    for _ in range(limit):
-        if target.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} never got the focus by Tab")
 
 
 def test_a_phone_user_sends_a_report_with_the_keyboard_only(

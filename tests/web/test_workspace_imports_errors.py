@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from layers.models import Feature
 from tests.web import test_workspace_imports as imports
-from tests.web.helpers import assert_accessible, sign_in
+from tests.web.helpers import assert_accessible, sign_in, tab_to
 from tests.web.test_workspace_imports import (
     JOB_URL,
     LONG,
@@ -67,15 +67,6 @@ def choose_file_by_keyboard(page: Page, selector: str) -> FileChooser:
         except PlaywrightTimeoutError:
             continue
     raise AssertionError(f"Space on {selector} never opened the file chooser")
-
-
-def tab_to(page: Page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element matching selector has the focus."""
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def http_errors(errors: list[str]) -> list[str]:
