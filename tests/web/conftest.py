@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -156,8 +157,14 @@ def server_url(django_db_setup, tmp_path_factory, resident_idp, mapproxy_port) -
             process.wait()
 
 
+@dataclass(frozen=True)
+class MapProxy:
+    url: str
+    directory: Path  # where mapproxy.yaml, seed.yaml and cache/ are
+
+
 @pytest.fixture(scope="package")
-def mapproxy_url(server_url, mapproxy_port, tmp_path_factory) -> Iterator[str]:
+def mapproxy(server_url, mapproxy_port, tmp_path_factory) -> Iterator[MapProxy]:
     """MapProxy under gunicorn (as ``make run`` starts it), configured by
     ``manage.py mapproxy_config`` for the app at ``server_url``, on ``mapproxy_port``."""
     directory = tmp_path_factory.mktemp("mapproxy-shared")
@@ -198,9 +205,15 @@ def mapproxy_url(server_url, mapproxy_port, tmp_path_factory) -> Iterator[str]:
                 waited = f"MapProxy did not answer in {SERVER_START_TIMEOUT_S} s"
                 pytest.fail(f"{waited}:\n{log.read_text()}")
             time.sleep(0.2)
-        yield url
+        yield MapProxy(url, directory)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="package")
+def mapproxy_url(mapproxy) -> str:
+    """The shared MapProxy's address."""
+    return mapproxy.url
 
 
 @pytest.fixture(scope="package")

@@ -9,11 +9,8 @@ formulas, ``layers.crs``), never with the project's tile code.
 
 import io
 import math
-import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +19,6 @@ import pytest
 import requests
 import yaml
 from defusedxml import ElementTree
-from django.core.management import call_command
 from django.db import connection
 from PIL import Image
 from pyproj import Transformer
@@ -30,74 +26,20 @@ from pyproj import Transformer
 from layers.crs import vn2000_transformer
 from layers.models import AdministrativeArea, Facility
 from layers.registry import registered_slugs
-from tests.web.conftest import _free_port
+from tests.web.conftest import MapProxy
 from tiles.raster_paint import LAND, SEA
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-START_TIMEOUT_S = 30
 WMTS = "{http://www.opengis.net/wmts/1.0}"
 OWS = "{http://www.opengis.net/ows/1.1}"
 WEB_MERCATOR_HALF = 20037508.342789244
 
 
 @dataclass(frozen=True)
-class MapProxy:
-    url: str
-    directory: Path  # where mapproxy.yaml, seed.yaml and cache/ are
-
-
-@dataclass(frozen=True)
 class Place:
     lon: float
     lat: float
-
-
-@pytest.fixture(scope="module")
-def mapproxy(server_url, read_db, tmp_path_factory) -> Iterator[MapProxy]:
-    """MapProxy under gunicorn, configured by the command for the app at ``server_url``."""
-    directory = tmp_path_factory.mktemp("mapproxy")
-    # pytest-django creates the test database only when a collected test is marked
-    # django_db; otherwise server_url and read_db would use the development database.
-    name = read_db(lambda: connection.settings_dict["NAME"])
-    assert name.startswith("test_"), f"not a test database: {name} (run with a db test)"
-    read_db(lambda: call_command("mapproxy_config", "--url", server_url, "--output-dir", directory))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = directory / "gunicorn.log"
-    command = [
-        str(BIN / "gunicorn"),
-        "tiles.mapproxy.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--no-control-socket",
-    ]
-    env = {**os.environ, "COMMONMAP_MAPPROXY_CONFIG": str(directory / "mapproxy.yaml")}
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"MapProxy exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if requests.get(f"{url}/demo/", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # still booting (a busy host)
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"MapProxy did not answer in {START_TIMEOUT_S} s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield MapProxy(url, directory)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
