@@ -1,4 +1,5 @@
-# Common Map app image: Debian 12 with GDAL/GEOS/PROJ from Debian, Python deps from the lock.
+# Common Map app image: Debian 12 with GDAL/GEOS/PROJ from Debian, Python deps from the lock,
+# and Debian's Varnish for the front cache service (docker-compose.yml, scripts/front.sh).
 FROM debian:bookworm-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
@@ -6,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-venv gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data binutils \
-      postgresql-client ca-certificates gettext nodejs npm \
+      postgresql-client ca-certificates gettext nodejs npm varnish \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

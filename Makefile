@@ -1,7 +1,8 @@
 # Common Map: two commands on a fresh Debian 12 machine.
 #   make run    install what is missing, start PostGIS, migrate, load demo data, serve :8000
+#               (the front cache, Varnish, on :8000 in front of gunicorn on :8010)
 #   make test   the same set-up, then lint, migration check and the whole test suite
-#   make stop   stop the server and the PostGIS cluster that `make run` started
+#   make stop   stop the server, the front cache and the PostGIS cluster that `make run` started
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,6 +11,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MAPPROXY_PORT ?= 8001
+# gunicorn serves the app on APP_PORT (localhost only); the front cache (Varnish,
+# scripts/front.sh, front/commonmap.vcl) listens on $(HOST):$(PORT), in front of it.
+APP_PORT ?= 8010
+FRONT_BAN_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+FRONT := FRONT_LISTEN=$(HOST):$(PORT) FRONT_BACKEND=127.0.0.1:$(APP_PORT) \
+	FRONT_BAN_FROM=$(if $(filter 127.0.0.1 0.0.0.0 :: localhost,$(HOST)),,$(HOST)) scripts/front.sh
 # The task queue's worker (procrastinate, jobs in PostgreSQL): imports, notifications and
 # the scheduled sweeps. Imports are CPU-bound and deliveries wait on the network: four jobs
 # at once suit two cores. More workers, on this machine or others, share the same queues.
@@ -65,7 +72,8 @@ static: messages
 run: demo static
 	@mkdir -p run
 	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; sleep 1; fi
-	$(PY) manage.py mapproxy_config --url http://127.0.0.1:$(PORT)
+	@# MapProxy fetches its raster tiles from the app itself, not through the front cache.
+	$(PY) manage.py mapproxy_config --url http://127.0.0.1:$(APP_PORT)
 	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --check-config --no-control-socket
 	$(VENV)/bin/gunicorn tiles.mapproxy.wsgi:application --bind $(HOST):$(MAPPROXY_PORT) --workers 2 \
 		--daemon --pid run/mapproxy.pid --no-control-socket --error-logfile run/mapproxy.log
@@ -73,8 +81,16 @@ run: demo static
 	@if [ -f run/worker.pid ]; then kill "$$(cat run/worker.pid)" 2>/dev/null || true; rm -f run/worker.pid; sleep 1; fi
 	@nohup $(WORKER) >> run/worker.log 2>&1 & echo $$! > run/worker.pid
 	@echo "Task queue worker running (queues $(WORKER_QUEUES); log in run/worker.log)"
-	@echo "Serving Common Map on http://$(HOST):$(PORT)/  (make stop to stop)"
-	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 \
+	@# The front cache: started again so that a changed PORT/APP_PORT takes effect.
+	@$(FRONT) stop
+	@$(FRONT) start
+	@# Its purger: the database's notifications of changed layers, sent to the front as bans.
+	@if [ -f run/front_purger.pid ]; then kill "$$(cat run/front_purger.pid)" 2>/dev/null || true; rm -f run/front_purger.pid; sleep 1; fi
+	@nohup $(PY) manage.py front_purger --front http://$(FRONT_BAN_HOST):$(PORT) >> run/front_purger.log 2>&1 & echo $$! > run/front_purger.pid
+	@echo "Front cache purger running (log in run/front_purger.log)"
+	@echo "Serving Common Map on http://$(HOST):$(PORT)/ through the front cache; the app itself on http://127.0.0.1:$(APP_PORT)/  (make stop to stop)"
+	COMMONMAP_CLIENT_IP_HEADER=X-Forwarded-For \
+	$(VENV)/bin/gunicorn geoportal.wsgi:application --bind 127.0.0.1:$(APP_PORT) --workers 3 \
 		--pid run/gunicorn.pid --access-logfile - --graceful-timeout 5 --no-control-socket
 
 stop:
@@ -82,6 +98,8 @@ stop:
 	@# The import worker before the task queue (manage.py import_worker, removed).
 	@if [ -f run/import_worker.pid ]; then kill "$$(cat run/import_worker.pid)" 2>/dev/null || true; rm -f run/import_worker.pid; fi
 	@if [ -f run/mapproxy.pid ]; then kill "$$(cat run/mapproxy.pid)" 2>/dev/null || true; rm -f run/mapproxy.pid; fi
+	@if [ -f run/front_purger.pid ]; then kill "$$(cat run/front_purger.pid)" 2>/dev/null || true; rm -f run/front_purger.pid; fi
+	@scripts/front.sh stop
 	@if [ -f run/gunicorn.pid ]; then kill "$$(cat run/gunicorn.pid)" 2>/dev/null || true; rm -f run/gunicorn.pid; fi
 	@scripts/db.sh stop
 

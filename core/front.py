@@ -2,10 +2,21 @@
 keep, and the tags it forgets answers by.
 
 The front keeps an answer only when the app tags it (``tag``) and its ``Cache-Control`` is
-``public``; everything else goes to the app every time. A tagged answer names the layers it
-is made from, and a vector tile its ``z/x/y`` too, so that a write forgets exactly the
-answers it changes: the purger (``manage.py front_purger``) turns the database's
-notifications into bans on these headers.
+``public`` (a 200 or 204, no ``Set-Cookie``); everything else goes to the app every time.
+A tagged answer names the layers it is made from, and a vector tile its ``z/x/y`` too, so
+that a write forgets exactly the answers it changes: the purger (``manage.py
+front_purger``) turns the database's notifications into bans on these headers.
+
+What a view must know about the front (scripts/front.sh, README "Two commands"):
+
+* only ``/tiles/`` and ``/api/v1/layers/`` are looked up, for GET and HEAD; a request with a
+  session cookie, ``Authorization`` or ``X-Api-Key`` always reaches the app, so an answer
+  that depends on who asks must still say ``private`` (a Basic or bearer caller's answer is
+  never kept, but a view cannot know which caller sees it next);
+* the app sees ``Accept-Language: vi`` or ``en`` (the ``django_language`` cookie first),
+  no other cookie, and the key includes that language, the URL and the host;
+* the front keeps a tagged answer for ``FRONT_TTL`` (a day) whatever its ``max-age`` (the
+  browser's); ``Surrogate-Control: max-age=N`` shortens it for one answer.
 """
 
 LAYERS_HEADER = "X-Cm-Layers"

@@ -283,6 +283,10 @@ COMMONMAP = {
     "OGC_LIMIT_DEFAULT": env_int("COMMONMAP_OGC_LIMIT_DEFAULT", 100),
     "OGC_LIMIT_MAX": env_int("COMMONMAP_OGC_LIMIT_MAX", 10_000),
     "TILE_MAX_AGE": env_int("COMMONMAP_TILE_MAX_AGE", 60),
+    # Front caches (comma-separated base URLs) `manage.py front_purger` sends its bans to.
+    "FRONT_URL": env_str("COMMONMAP_FRONT_URL") or ("http://127.0.0.1:8000" if DEV else ""),
+    "TILE_TIMEOUT_MS": env_int("COMMONMAP_TILE_TIMEOUT_MS", 20_000),  # then a 503 (README)
+    "FRONT_EXPORT_MAX_FEATURES": env_int("COMMONMAP_FRONT_EXPORT_MAX_FEATURES", 50_000),
     # The raster renderer draws for MapProxy only: the token MapProxy sends (written into
     # mapproxy.yaml by `manage.py mapproxy_config`; by default derived from the secret key),
     # and MapProxy's public URL, which the renderer's refusal points to and the map's

@@ -7,13 +7,16 @@ written out in batches.
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core import front
 from core.pagination import PageNumberPagination, PageQuery, parse_page
 from core.schema import query, read_query
 from layers import api_schema, features
@@ -170,7 +173,24 @@ class FeatureExport(APIView):
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
         response["Content-Disposition"] = f'attachment; filename="{spec.slug}.geojson"'
-        return response
+        # The front keeps (by its layer tag) only exports small enough for its memory: a
+        # streamed answer it cannot store whole would reach the caller cut short.
+        if features.at_most(spec, query, settings.COMMONMAP["FRONT_EXPORT_MAX_FEATURES"]):
+            front.tag(response, [spec.slug])
+        return _cacheable(response, spec, request.user)
+
+
+def _cacheable(response: HttpResponse, spec: LayerSpec, user) -> HttpResponse:
+    """A public layer's export to an anonymous caller may be kept by any cache (the front
+    forgets it by its layer tag when the layer changes); anything else only by the caller's
+    browser, never served to another caller."""
+    max_age = settings.COMMONMAP["TILE_MAX_AGE"]
+    if spec.public and user is None:
+        response["Cache-Control"] = f"public, max-age={max_age}"
+    else:
+        response["Cache-Control"] = f"private, max-age={max_age}"
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+    return response
 
 
 class FeatureDetail(APIView):

@@ -270,6 +270,16 @@ def count_sql(spec: LayerSpec, query: FeatureQuery) -> sql.Composed:
     return _file("features_count", source=spec.from_clause(), where=where)
 
 
+def at_most(spec: LayerSpec, query: FeatureQuery, limit: int) -> bool:
+    """Whether at most ``limit`` features match: a count that stops at ``limit + 1``."""
+    statement = sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS s").format(
+        spec.from_clause(), sql.SQL(" AND ").join(_where(spec, query)), sql.Literal(limit + 1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return cursor.fetchone()[0] <= limit
+
+
 def count(spec: LayerSpec, query: FeatureQuery) -> int:
     """numberMatched: all matching features (at most k for ``nearest``)."""
     with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ lock, so concurrent readers never keep each other's tiles out. A tile that may n
 is still served.
 """
 
-from django.db import connection, transaction
+from django.db import connection
 
 from tiles.mvt import BUFFER, EXTENT, tile_width
 from tiles.sql import load_sql
@@ -59,25 +59,31 @@ def store(
         "snapshot": snapshot,
         "buffer": tile_width(z) * BUFFER / EXTENT,
     }
-    with transaction.atomic(), connection.cursor() as cursor:
-        # First: a writer from now on waits for this store.
-        cursor.execute(load_sql("cache_lock"), params)
-        if not cursor.fetchone()[0]:
-            return False  # a writer is deleting this layer's tiles right now
-        cursor.execute(load_sql("cache_store"), params)
+    # One round trip: two statements in one (implicit) transaction, bound on the client.
+    # First the lock: a writer from now on waits for this store. Then the store, under a
+    # snapshot taken after the lock, and only if the lock was had (no writer is deleting
+    # this layer's tiles right now).
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql("cache_lock") + ";\n" + load_sql("cache_store"), params)
+        cursor.nextset()
         return cursor.rowcount == 1
 
 
 def clear(layer: str | None = None) -> int:
-    """Forget every cached tile (of one layer); returns how many."""
+    """Forget every cached tile (of one layer), here and, when this commits, in the HTTP
+    front cache (NOTIFY, tiles/front_purge.py); returns how many were here."""
     with connection.cursor() as cursor:
         if layer is None:
             cursor.execute("DELETE FROM tiles_cachedtile")
+            count = cursor.rowcount
+            cursor.execute("SELECT tiles_front_forget_all()")
         else:
             cursor.execute(
                 "DELETE FROM tiles_cachedtile WHERE layers @> ARRAY[%s]::varchar[]", [layer]
             )
-        return cursor.rowcount
+            count = cursor.rowcount
+            cursor.execute("SELECT tiles_front_forget_whole(ARRAY[%s]::text[])", [layer])
+        return count
 
 
 def forget_tile(key: str, z: int, x: int, y: int) -> None:

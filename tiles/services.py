@@ -5,8 +5,10 @@
 import gzip
 import hashlib
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from core.errors import InvalidParameter
 from layers.models import Layer
@@ -77,12 +79,29 @@ def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, 
 def compute_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
     """Make the tile in PostGIS, keep it in the cache if it cannot be stale, return it."""
     slugs = [s.slug for s in specs]
-    with connection.cursor() as cursor:
-        cursor.execute(tile_sql(specs, z, x, y))  # composed whole: no parameters
-        raw, snapshot = cursor.fetchone()
-    raw = bytes(raw or b"")
-    # Level 1: a 350 KB tile in 4 ms instead of 17 ms at level 6, 13% larger (bench/tiles.py).
-    data = gzip.compress(raw, compresslevel=1, mtime=0) if raw else b""
+    raw, snapshot = make_tile(specs, z, x, y)
+    data = compress_tile(raw)
     etag = hashlib.blake2b(raw, digest_size=12).hexdigest()
     cache.store(slugs, ",".join(slugs), z, x, y, data, etag, snapshot)
     return data, etag
+
+
+def make_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
+    """The tile's MVT bytes from PostGIS and the snapshot it was read under, in one round
+    trip: the time budget and the tile in one implicit transaction (SET LOCAL ends with
+    it). A tile over budget is cancelled: a JSON 503 with Retry-After (core.middleware),
+    the session as it was. Composed whole: no parameters."""
+    budget = sql.SQL("SET LOCAL statement_timeout = {}; ").format(
+        sql.Literal(int(settings.COMMONMAP["TILE_TIMEOUT_MS"]))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(budget + tile_sql(specs, z, x, y))
+        cursor.nextset()
+        raw, snapshot = cursor.fetchone()
+    return bytes(raw or b""), snapshot
+
+
+def compress_tile(raw: bytes) -> bytes:
+    """gzip level 1: a 350 KB tile in 4 ms instead of 17 ms at level 6, 13% larger
+    (bench/tiles.py); an empty tile stays empty."""
+    return gzip.compress(raw, compresslevel=1, mtime=0) if raw else b""

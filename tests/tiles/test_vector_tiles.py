@@ -234,3 +234,23 @@ def test_tilejson_and_style(client):
     drawn = {layer.get("source-layer") for layer in style["layers"]}
     assert {"areas", "facilities"} <= drawn
     assert client.get("/tiles/nope.json").status_code == 404
+
+
+@pytest.mark.parametrize("z", [1, 2, 3])
+def test_low_zoom_tiles_in_the_east_edge_column_hold_the_city(client, z):
+    # At z1 and z2 the city lies in the easternmost column: the tile's envelope grown by its
+    # buffer crosses 180°, and unclipped it wrapped round to the other side of the world.
+    ben_thanh = AdministrativeArea.objects.get(
+        generation__valid_to__isnull=True, name="Phường Bến Thành"
+    )
+    x, y = tile_of(ben_thanh.label_point.x, ben_thanh.label_point.y, z)
+    current = set(
+        AdministrativeArea.objects.filter(generation__valid_to__isnull=True).values_list(
+            "name", flat=True
+        )
+    )
+    names = {
+        f["properties"]["name"]
+        for f in decode(fetch(client, "areas", z, x, y))["areas"]["features"]
+    }
+    assert names and names <= current

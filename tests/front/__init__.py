@@ -1,0 +1,1 @@
+"""The HTTP front cache (Varnish, front/commonmap.vcl) in front of the test gunicorn."""

@@ -1,0 +1,37 @@
+"""Talking to the front in tests: bans, requests from another local address."""
+
+import http.client
+from urllib.parse import urlsplit
+
+import requests
+
+# Every answer the front keeps is tagged: this ban forgets all of them.
+FORGET_ALL = "obj.http.x-cm-layers ~ ."
+
+
+def ban(front_url: str, expression: str) -> requests.Response:
+    """A ban as the purger sends it (``BAN /`` with the expression in ``X-Ban``)."""
+    return requests.request("BAN", f"{front_url}/", headers={"X-Ban": expression}, timeout=10)
+
+
+def forget_all(front_url: str) -> None:
+    answer = ban(front_url, FORGET_ALL)
+    assert answer.status_code == 200, answer.text
+
+
+def request_from(
+    source: str, url: str, method: str = "GET", headers: dict | None = None, body: bytes = b""
+) -> tuple[int, dict[str, str], bytes]:
+    """One request sent from the local address ``source`` (127.0.0.2, ...: every 127/8
+    address is this machine's), as another caller would: (status, headers, body)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=30, source_address=(source, 0)
+    )
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, path, body=body or None, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+    finally:
+        connection.close()
