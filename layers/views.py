@@ -3,6 +3,7 @@
 from dataclasses import asdict
 
 from django.conf import settings
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -12,6 +13,7 @@ from core.pagination import PAGE_QUERY_PARAM, PAGE_SIZE_QUERY_PARAM, PageNumberP
 from core.schema import read_query
 from layers import api_schema, lookup, queries
 from layers.filters import AreaFilter, AreaQuery, DateQuery, LookupQuery
+from layers.lookup_answer import batch_answer
 from layers.models import BoundaryGeneration
 from layers.params import parse_points, refuse_unknown
 from layers.serializers import AreaDetailSerializer, AreaFeatureSerializer, GenerationSerializer
@@ -137,17 +139,6 @@ class Lookup(APIView):
         points = parse_points(request.data, settings.COMMONMAP["LOOKUP_BATCH_MAX"])
         day = read_query(DateQuery, request.query_params)["date"]
         generation, results = lookup.resolve_points(points, day)
-        matched = sum(1 for r in results if r.area is not None)
-        areas: dict = {}
-        return Response(
-            {
-                "date": day.isoformat(),
-                "generation": asdict(generation),
-                "count": len(results),
-                "matched": matched,
-                "results": [
-                    {"lon": lon, "lat": lat, **_result(r, areas)}
-                    for (lon, lat), r in zip(points, results, strict=True)
-                ],
-            }
-        )
+        # The bytes DRF's JSONRenderer would write, each distinct area encoded once.
+        answer = batch_answer(day, generation, points, results)
+        return HttpResponse(answer, content_type="application/json")

@@ -1,0 +1,1 @@
+"""Pieces of ``bench/lookup.py``: the detailed boundaries it makes for itself."""
