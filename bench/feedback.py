@@ -19,7 +19,11 @@ Printed, all measured in this run:
            same key, until it is acknowledged; every client also retries connection errors,
            5xx and 429 with backoff. With ``--restart`` (the default on the project's own
            cluster) PostgreSQL is stopped and started at half time while the clients go on.
-Items/s and the latency of acknowledged requests, as ratios to the floor's.
+Items/s and the latency of acknowledged requests, as ratios to the floor's. Then where a
+report's time goes (``--breakdown`` reports in the benchmark's own process, after the run):
+whole requests through Django's handler with the queries each makes (intake's own and the
+notifications outbox's), the view's steps timed one by one, and the statement's triggers
+by ``EXPLAIN ANALYZE``.
 
 Then the checks, in SQL, independent of the app's code (exit 1 when one fails): every
 acknowledged tracking code is stored (also right after the restart, for those acknowledged
@@ -35,6 +39,7 @@ The benchmark's pieces are in ``bench/_feedback/``, one module a job.
 import argparse
 import os
 import resource
+import subprocess
 import threading
 import time
 
@@ -42,6 +47,7 @@ import _common
 import psycopg
 import requests
 from _common import gunicorn
+from _feedback.breakdown import breakdown
 from _feedback.checks import check
 from _feedback.clients import Ledger, client
 from _feedback.floor import DELETE_BASELINE, baseline
@@ -59,35 +65,42 @@ def run(
 ) -> tuple[Ledger, Restart, float]:
     """The clients against a fresh gunicorn (and the restart, if asked for): (what they were
     told, what the restart did, the share of a core the clients took)."""
-    ledger, report = Ledger(), Restart()
-    with gunicorn(args.workers) as (base, _master):
-        items_url = f"{base}/api/v1/feedback/items/"
-        with requests.Session() as warm:  # every worker imports the API before the clock
-            for _ in range(args.workers * 3):
-                warm.get(f"{base}/api/v1/feedback/categories/", timeout=10)
-        cpu = resource.getrusage(resource.RUSAGE_SELF)
-        t0 = time.monotonic()
-        end, hard_end = t0 + args.duration, t0 + args.duration + args.drain
-        threads = [
-            threading.Thread(
-                target=client,
-                args=(n, items_url, raw_key, samples, ledger, t0, end, hard_end),
-                kwargs={"retrier": n % 2 == 1, "seed": args.seed},
-            )
-            for n in range(args.clients)
-        ]
-        if restart:
-            threads.append(
+    ledger, report, server = Ledger(), Restart(), {}
+    try:
+        threads = {"GUNICORN_CMD_ARGS": f"--threads {args.threads}"} if args.threads > 1 else {}
+        with gunicorn(args.workers, env=threads) as (base, master):
+            server["master"] = master
+            items_url = f"{base}/api/v1/feedback/items/"
+            with requests.Session() as warm:  # every worker imports the API before the clock
+                for _ in range(args.workers * 3):
+                    warm.get(f"{base}/api/v1/feedback/categories/", timeout=10)
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            t0 = time.monotonic()
+            end, hard_end = t0 + args.duration, t0 + args.duration + args.drain
+            threads = [
                 threading.Thread(
-                    target=restart_database, args=(url, ledger, t0, args.duration / 2, report)
+                    target=client,
+                    args=(n, items_url, raw_key, samples, ledger, t0, end, hard_end),
+                    kwargs={"retrier": n % 2 == 1, "seed": args.seed},
                 )
-            )
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.monotonic() - t0
-        after = resource.getrusage(resource.RUSAGE_SELF)
+                for n in range(args.clients)
+            ]
+            if restart:
+                threads.append(
+                    threading.Thread(
+                        target=restart_database, args=(url, ledger, t0, args.duration / 2, report)
+                    )
+                )
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            wall = time.monotonic() - t0
+            after = resource.getrusage(resource.RUSAGE_SELF)
+    except subprocess.TimeoutExpired:  # a worker still finishing a request a client gave up
+        if "master" not in server or "after" not in locals():
+            raise  # it did not start, or the run did not finish: no figures to show
+        server["master"].wait(timeout=60)  # on: gunicorn's graceful timeout is 30 s
     cpu_seconds = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
     return ledger, report, cpu_seconds / wall
 
@@ -102,6 +115,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers ({2 * cores + 1})"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (1: sync workers, as `make run`; more: gthread)",
+    )
     parser.add_argument("--points", type=int, default=4000, help="sample points (4000)")
     parser.add_argument("--seed", type=int, default=20251, help="seed of the points")
     parser.add_argument(
@@ -109,6 +128,12 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="restart PostgreSQL at half time (default: when it is the project's cluster)",
+    )
+    parser.add_argument(
+        "--breakdown",
+        type=int,
+        default=100,
+        help="reports timed step by step in process, and counted (100; 0: skip)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the items and the key")
     args = parser.parse_args()
@@ -131,7 +156,9 @@ def main() -> None:
     scope = f"key:{key.prefix}"
     print(
         f"Feedback submission: {args.clients} clients ({args.clients // 2} retrying with short "
-        f"timeouts), gunicorn {args.workers} workers, {len(samples):,} points in "
+        f"timeouts), gunicorn {args.workers} workers"
+        + (f" x {args.threads} threads" if args.threads > 1 else "")
+        + f", {len(samples):,} points in "
         f"{len({s.ward for s in samples})} wards ({sum(s.on_border for s in samples)} on shared "
         f"borders), key {key.prefix}" + (", PostgreSQL restarted at half time" if restart else "")
     )
@@ -149,6 +176,8 @@ def main() -> None:
         print("checks:")
         for ok, text in checks:
             print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+        if args.breakdown > 0:  # its own key and items, made and removed by it
+            breakdown(samples, args.breakdown, args.seed)
     finally:
         connection.close()
         if args.keep:

@@ -80,18 +80,21 @@ class ItemList(APIView):
     def post(self, request):
         """File a report (once per ``Idempotency-Key``); 201, or 200 for a retry."""
         actor = request_actor(request)
-        item, created = services.submit_report(
+        item, written = services.file_report(
             actor,
             RestReport(request, actor),
             scope=idempotency_scope(request),
             key=request.headers.get("Idempotency-Key"),
             client=client_of(request),
         )
+        created = written is not None
+        if created:  # the answer from what was written: no query
+            item = written.answerable()
         if actor.user is not None:
             body = _private_json(item, request, actor)
         else:
             body = _public_json(item, request)
-        body["possible_duplicates"] = queries.duplicates_of(item)
+        body["possible_duplicates"] = written.duplicates if created else queries.duplicates_of(item)
         headers = {"Location": body["url"]}
         if not created:
             headers["Idempotent-Replayed"] = "true"

@@ -38,14 +38,16 @@ def nearby_open(
     with connection.cursor() as cursor:
         cursor.execute(load_sql("feedback", "nearby_open"), params)
         rows = cursor.fetchall()
-    return [
-        {
-            "tracking_code": code,
-            "status": status,
-            "category": category_code,
-            "description": text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…",
-            "created_at": created,
-            "distance_m": int(metres),
-        }
-        for code, status, category_code, text, created, metres in rows
-    ]
+    return [offer(*row) for row in rows]
+
+
+def offer(code: str, status: str, category: str, text: str, created, metres) -> dict:
+    """One row of ``sql/nearby_open.sql`` as offered (public fields, a snippet of the text)."""
+    return {
+        "tracking_code": code,
+        "status": status,
+        "category": category,
+        "description": text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…",
+        "created_at": created,
+        "distance_m": int(metres),
+    }

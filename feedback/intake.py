@@ -1,10 +1,15 @@
 """Intake: a report becomes an item, routed to the ward that holds its location.
 
-The ward is never typed in: it is the one point-to-ward rule's
-(``layers.wards.resolve_ward``: the ward covering the point in the generation valid
-today, on a shared border the lower code), and a point outside every ward is refused
-with the reason. Each item gets a tracking code a resident can read out on the phone:
-Crockford's base 32 (no I, L, O, U), 40 random bits, in two groups.
+The ward is never typed in: it is the one point-to-ward rule's (``layers``'
+``resolve_ward.sql``: the ward covering the point in the generation valid today, on a
+shared border the lower code), and a point outside every ward is refused with the
+reason. Each item gets a tracking code a resident can read out on the phone: Crockford's
+base 32 (no I, L, O, U), 40 random bits, in two groups.
+
+A report is checked here (``prepare``: no query but the working calendar's freshness
+check; the category comes from the process's catalogue, ``feedback.catalogue``) and
+written by ``feedback.record`` in one statement that also finds the ward, the item it
+repeats and the duplicates the answer offers.
 """
 
 import hashlib
@@ -14,32 +19,20 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidParameter, Unprocessable
-from feedback import places
+from feedback import catalogue, places, record
 from feedback.consent import consent_of
 from feedback.deadlines import first_deadline
-from feedback.models import (
-    Channel,
-    FeedbackCategory,
-    FeedbackEvent,
-    FeedbackItem,
-    FeedbackPhoto,
-    IdempotencyRecord,
-    Role,
-    Status,
-)
-from feedback.repeats import find_repeat
-from feedback.signals import step_recorded
+from feedback.models import Channel, FeedbackItem, IdempotencyRecord
+from feedback.record import Report, Written
 from feedback.workflow import Actor
 from layers.names import normalise_name
-from layers.wards import resolve_ward
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PREFIX = "HCM"
@@ -131,11 +124,12 @@ def normalise_code(text: str) -> str:
     return f"{PREFIX}-{raw[:4]}-{raw[4:]}" if len(raw) == 8 else text.strip()
 
 
-def submit(submission: Submission, actor: Actor) -> FeedbackItem:
-    """Create the item: category checked, the point (given, or resolved from the address),
-    the ward found from the point, photos stored, timeline started."""
-    category = FeedbackCategory.objects.filter(code=submission.category, is_active=True).first()
-    if category is None:
+def prepare(submission: Submission, *, reload: bool = False) -> Report:
+    """The report checked, ready to write: category (from this process's catalogue, read
+    again when ``reload``), channel, texts, consent, the point (given, or resolved from the
+    address) and the deadline. Every refusal is a 400 naming the parameter."""
+    known = catalogue.entry(submission.category, reload=reload)
+    if known is None:
         raise InvalidParameter(
             _("Unknown feedback category {code}.").format(code=repr(submission.category)),
             parameter="category",
@@ -159,62 +153,61 @@ def submit(submission: Submission, actor: Actor) -> FeedbackItem:
     _check_email(submission.reporter_email.strip())
     purpose, version = consent_of(submission.consent_purpose, submission.consent_notice_version)
     lon, lat = _location(submission)
-    point = Point(lon, lat, srid=4326)
-    ward = resolve_ward(point)
-    if ward is None:
-        raise OutsideCity(
-            _(
-                "The location ({lon:.6f}, {lat:.6f}) is outside every ward of the city; "
-                "feedback can only be sent for places in the city."
-            ).format(lon=lon, lat=lat),
-            parameter="location",
-        )
     now = timezone.now()
+    return Report(
+        category=known.category,
+        version=known.version,
+        lon=lon,
+        lat=lat,
+        description=description,
+        channel=submission.channel,
+        address_text=normalise_name(submission.address_text),
+        reporter_name=normalise_name(submission.reporter_name),
+        reporter_phone=submission.reporter_phone.strip(),
+        reporter_email=submission.reporter_email.strip(),
+        api_key=submission.api_key,
+        consent_purpose=purpose,
+        consent_notice_version=version,
+        deadline_at=first_deadline(known.category, now),
+        now=now,
+        photos=tuple(submission.photos),
+    )
+
+
+def submit(submission: Submission, actor: Actor) -> FeedbackItem:
+    """Create the item: category checked, the point (given, or resolved from the address),
+    the ward found from the point, photos stored, timeline started."""
+    return file(submission, actor).item
+
+
+def file(
+    submission: Submission,
+    actor: Actor,
+    *,
+    scope: str = "",
+    key: str | None = None,
+    fingerprint: str | None = None,
+) -> Written:
+    """Check and write the report (``record.write``: one statement), with its idempotency
+    record when ``key``; OutsideCity (400) when its point is in no ward. A tracking code
+    already taken is drawn again; a category changed elsewhere is read again (and checked
+    again). KeyTaken when another request took ``key`` meanwhile."""
+    report = prepare(submission)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
-                item = FeedbackItem.objects.create(
-                    tracking_code=new_tracking_code(),
-                    category=category,
-                    description=description,
-                    channel=submission.channel,
-                    geom=point,
-                    address_text=normalise_name(submission.address_text),
-                    ward=ward,
-                    reporter=actor.user if actor.role == Role.RESIDENT else None,
-                    reporter_name=normalise_name(submission.reporter_name),
-                    reporter_phone=submission.reporter_phone.strip(),
-                    reporter_email=submission.reporter_email.strip(),
-                    api_key=submission.api_key,
-                    deadline_at=first_deadline(category, now),
-                    repeat_of=find_repeat(category, point, now),
-                    consent_purpose=purpose,
-                    consent_notice_version=version,
-                    consent_at=now,
-                )
-                FeedbackPhoto.objects.bulk_create(
-                    FeedbackPhoto(
-                        item=item,
-                        position=position,
-                        content_type=photo.content_type,
-                        data=photo.data,
-                        width=photo.width,
-                        height=photo.height,
-                        size=photo.size,
-                        sha256=photo.sha256,
-                    )
-                    for position, photo in enumerate(submission.photos, start=1)
-                )
-                item.refresh_from_db(fields=["public_geom"])  # set by the database
-                event = FeedbackEvent.objects.create(
-                    item=item,
-                    actor=actor.user,
-                    actor_role=actor.label,
-                    from_status="",
-                    to_status=Status.RECEIVED,
-                )
-                step_recorded.send(sender=FeedbackItem, item=item, event=event)
-                return item
+            return record.write(
+                report, actor, new_tracking_code(), scope=scope, key=key, fingerprint=fingerprint
+            )
+        except record.StaleCategory:
+            report = prepare(submission, reload=True)
+        except record.OutsideEveryWard:
+            raise OutsideCity(
+                _(
+                    "The location ({lon:.6f}, {lat:.6f}) is outside every ward of the city; "
+                    "feedback can only be sent for places in the city."
+                ).format(lon=report.lon, lat=report.lat),
+                parameter="location",
+            ) from None
         except IntegrityError:  # a tracking code already taken: draw again
             continue
     raise RuntimeError("no free tracking code after 5 draws")
@@ -281,9 +274,40 @@ def request_fingerprint(fields, files: Iterable) -> str:
     return digest.hexdigest()
 
 
-def is_replay(scope: str, key: str, fingerprint: str) -> bool:
-    """A true retry: this key was taken in this scope for the same request."""
-    return IdempotencyRecord.objects.filter(scope=scope, key=key, fingerprint=fingerprint).exists()
+def key_record(scope: str, key: str) -> IdempotencyRecord | None:
+    """The record of ``key`` in ``scope`` with its item, if the key was taken (one query)."""
+    return (
+        IdempotencyRecord.objects.select_related("item", "item__category")
+        .filter(scope=scope, key=key)
+        .first()
+    )
+
+
+def file_once(
+    submission: Submission,
+    actor: Actor,
+    *,
+    scope: str,
+    key: str | None,
+    fingerprint: str | None = None,
+    known: IdempotencyRecord | None = None,
+    looked_up: bool = False,
+) -> tuple[FeedbackItem, Written | None]:
+    """``submit_once``, with what was written (None for a replay); ``looked_up``: the
+    caller already read the key's record (``known``, None for a new key)."""
+    if not key:
+        written = file(submission, actor)
+        return written.item, written
+    check_key(key)
+    fingerprint = fingerprint or submission.fingerprint()
+    replayed = replayed_item(known, fingerprint) if looked_up else replay(scope, key, fingerprint)
+    if replayed is not None:
+        return replayed, None
+    try:
+        written = file(submission, actor, scope=scope, key=key, fingerprint=fingerprint)
+    except record.KeyTaken:  # a race: the other request committed its item; it is ours
+        return replay(scope, key, fingerprint), None
+    return written.item, written
 
 
 def submit_once(
@@ -299,25 +323,8 @@ def submit_once(
     second wait for the first, then find its item); the same key with a different report
     is refused (422). ``fingerprint`` (default: the submission's) is what "the same" means;
     the REST API gives the request's own (``request_fingerprint``)."""
-    if not key:
-        return submit(submission, actor), True
-    check_key(key)
-    fingerprint = fingerprint or submission.fingerprint()
-    replayed = replay(scope, key, fingerprint)
-    if replayed is not None:
-        return replayed, False
-    try:
-        with transaction.atomic():
-            item = submit(submission, actor)
-            IdempotencyRecord.objects.create(
-                scope=scope, key=key, fingerprint=fingerprint, item=item
-            )
-            return item, True
-    except IntegrityError:
-        replayed = replay(scope, key, fingerprint)
-        if replayed is None:
-            raise
-        return replayed, False
+    item, written = file_once(submission, actor, scope=scope, key=key, fingerprint=fingerprint)
+    return item, written is not None
 
 
 def check_key(key: str) -> None:
@@ -332,10 +339,15 @@ def check_key(key: str) -> None:
 def replay(scope: str, key: str, fingerprint: str) -> FeedbackItem | None:
     """The item a key was taken for (None: a new key); Unprocessable (422) when the key
     was taken for a different report."""
-    record = IdempotencyRecord.objects.select_related("item").filter(scope=scope, key=key).first()
-    if record is None:
+    return replayed_item(key_record(scope, key), fingerprint)
+
+
+def replayed_item(found: IdempotencyRecord | None, fingerprint: str) -> FeedbackItem | None:
+    """The item of a key's record ``found`` (None: a new key); Unprocessable (422) when
+    the key was taken for a different report."""
+    if found is None:
         return None
-    if record.fingerprint != fingerprint:
+    if found.fingerprint != fingerprint:
         raise Unprocessable(
             _(
                 "This Idempotency-Key was already used for a different report; "
@@ -343,4 +355,4 @@ def replay(scope: str, key: str, fingerprint: str) -> FeedbackItem | None:
             ),
             parameter="Idempotency-Key",
         )
-    return record.item
+    return found.item

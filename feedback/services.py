@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, NotFound
 from feedback import ratelimit
-from feedback.intake import Submission, check_key, is_replay, replay, submit_once
+from feedback.intake import Submission, check_key, file_once, key_record, replayed_item
 from feedback.models import FeedbackItem, Role
+from feedback.record import Written
 from feedback.workflow import Actor, get_item, rate, transition
 
 ANONYMOUS = "anonymous"
@@ -69,24 +70,48 @@ def submit_report(
     client: str = "",
 ) -> tuple[FeedbackItem, bool]:
     """File the report ``sent`` as ``actor``, once per ``key`` in ``scope``: (item,
-    created); not created is the item a retry with the same key and report made.
+    created); not created is the item a retry with the same key and report made."""
+    item, written = file_report(actor, sent, scope=scope, key=key, client=client)
+    return item, written is not None
+
+
+def file_report(
+    actor: Actor,
+    sent: SentReport,
+    *,
+    scope: str,
+    key: str | None = None,
+    client: str = "",
+) -> tuple[FeedbackItem, Written | None]:
+    """``submit_report``, with what was written (None: a replay), whose item answers
+    without another query.
 
     The refusals come before any photo is decoded: a leader (403), a malformed key (400),
     the rate limit of ``client`` (429; counted in the ``ANONYMOUS`` scope only, where it
     identifies the caller), a key reused for another report (422). Only a true retry goes
-    uncounted; a reused key is counted, then refused."""
+    uncounted; a reused key is counted, then refused. The key's record is read once."""
     if actor.role == Role.LEADER:
         raise Forbidden(_("Leaders have read-only access: they cannot submit feedback."))
-    fingerprint = None
+    fingerprint, known = None, None
     if key:
         check_key(key)
         fingerprint = sent.fingerprint()
-    if scope == ANONYMOUS and not (key and is_replay(scope, key, fingerprint)):
+        known = key_record(scope, key)
+    true_retry = known is not None and known.fingerprint == fingerprint
+    if scope == ANONYMOUS and not true_retry:
         ratelimit.hit(client)
-    replayed = replay(scope, key, fingerprint) if key else None
+    replayed = replayed_item(known, fingerprint)
     if replayed is not None:
-        return replayed, False
-    return submit_once(sent.submission(), actor, scope=scope, key=key, fingerprint=fingerprint)
+        return replayed, None
+    return file_once(
+        sent.submission(),
+        actor,
+        scope=scope,
+        key=key,
+        fingerprint=fingerprint,
+        known=known,
+        looked_up=True,
+    )
 
 
 def take_step(

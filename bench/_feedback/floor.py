@@ -11,6 +11,7 @@ import uuid
 import psycopg
 
 from _feedback.samples import CATEGORY, DESCRIPTION, Sample, report_body, tracking_code
+from feedback.consent import consent_of
 from feedback.models import FeedbackCategory
 from layers.models import LEVEL_RANK, AreaLevel
 
@@ -28,11 +29,13 @@ WITH ward AS (
     INSERT INTO feedback_feedbackitem (
         tracking_code, category_id, description, channel, geom, address_text, ward_id, status,
         rejection_reason, reporter_name, reporter_phone, reporter_email, api_key_id,
-        created_at, updated_at, deadline_at, rating_comment)
+        created_at, updated_at, deadline_at, rating_comment, paused_seconds,
+        consent_purpose, consent_notice_version, consent_at)
     SELECT %(code)s, %(category)s, %(description)s, 'app',
            ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), '', ward.id, 'received',
            '', '', '', '', %(api_key)s,
-           now(), now(), now() + %(deadline_amount)s * interval '1 hour', ''
+           now(), now(), now() + %(deadline_amount)s * interval '1 hour', '', 0,
+           %(consent_purpose)s, %(consent_notice_version)s, now()
     FROM ward
     RETURNING id
 ), event AS (
@@ -57,6 +60,7 @@ def baseline(
     """The floor: ``clients`` connections inserting for ``seconds``; (latencies of the
     inserts acknowledged in time, ids of every row made)."""
     category = FeedbackCategory.objects.get(code=CATEGORY)
+    purpose, version = consent_of("", "")  # the defaults a report without consent records
     latencies: list[float] = []
     ids: list[int] = []
     failures: list[str] = []
@@ -83,6 +87,8 @@ def baseline(
                     "scope": f"bench-baseline:{api_key}",
                     "key": key,
                     "fingerprint": hashlib.sha256(report_body(key, sample)).hexdigest(),
+                    "consent_purpose": purpose,
+                    "consent_notice_version": version,
                 }
                 began = time.monotonic()
                 try:
