@@ -15,7 +15,10 @@ Printed, all measured in this run, for the 168 current wards and for the points:
   API          GET /api/v1/layers/{slug}/export/ from a real gunicorn (one worker), the
                stream read to its end, gzipped (as browsers, GDAL and requests ask) and not;
   serializer   a plain GeoFeatureModelSerializer over the same rows, rendered with DRF's
-               JSONRenderer in a child process (what a ListAPIView would do, less HTTP).
+               JSONRenderer in a child process (what a ListAPIView would do, less HTTP);
+  raw peer     for the wards, a pg_featureserv-like bare WSGI handler over psycopg under
+               gunicorn (bench/_features/peer.py) running the API's own statement: what a
+               request costs without Django (the API's answer is checked against it).
 Peak memory is how far a process's private memory rose above its resting size during one
 export (VmHWM, reset through /proc/PID/clear_refs before it): the gunicorn worker or the
 serializer's process ("app"), and the PostgreSQL backend serving it ("postgres"); then the
@@ -28,9 +31,10 @@ The benchmark's pieces are in ``bench/_features/``, one module a job.
 import argparse
 import time
 
-from _common import gunicorn, row
+from _common import GUNICORN, database_url, gunicorn, row
 from _features.checks import check
-from _features.exports import APP_NAME, RAW_POINTS, RAW_WARDS, Server, run_ways
+from _features.exports import APP_NAME, RAW_POINTS, RAW_WARDS, Server, peer_settings, run_ways
+from _features.peer import peer_server
 from _features.points import connect, current_generation, drop_bench_layers, ensure_points, slug_for
 from _features.report import mb, print_export
 from _features.serializer import serializer_child
@@ -54,6 +58,9 @@ def main() -> None:
         help="serializer runs over the points, the best counts (default 1: a run is long)",
     )
     parser.add_argument("--drop", action="store_true", help="remove the benchmark's layers")
+    parser.add_argument(
+        "--peer-port", type=int, default=18210, help="the raw peer's port (default 18210)"
+    )
     parser.add_argument("--serializer-child", metavar="SLUG", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.points < 1000 or args.repeats < 1 or args.serializer_repeats < 1:
@@ -109,13 +116,18 @@ def main() -> None:
     problems, growth = [], []
     # One worker, one database session kept for the whole run (CONN_MAX_AGE).
     server_env = {"PGAPPNAME": APP_NAME, "DATABASE_CONN_MAX_AGE": "600"}
-    with gunicorn(workers=1, env=server_env) as (url, master):
+    peer_env = {"PEER_DATABASE_URL": database_url(), **peer_settings(wards)}
+    with (
+        gunicorn(workers=1, env=server_env) as (url, master),
+        peer_server(str(GUNICORN), args.peer_port, peer_env) as peer_url,
+    ):
         server = Server(url, master, points[0].slug)
         # Smallest first (see Watched): the wards, then the points layers as they grow.
         for job in [wards, *points]:
             full = job is wards or job is points[-1]
             repeats = job.serializer_repeats if job is wards else args.repeats
-            ways = run_ways(job, server, repeats, full)
+            peer = peer_url if job is wards else None
+            ways = run_ways(job, server, repeats, full, peer)
             if full:
                 print_export(job, ways)
             if job is wards:

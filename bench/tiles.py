@@ -19,7 +19,10 @@ one around Củ Chi (106.45, 10.95), of ``bench-feedback`` and of ``areas,bench-
   HTTP warm  the same tiles again and again: every answer a cache hit;
   TiPg       the same tiles of the same points from TiPg (uvicorn, in a throw-away venv
              outside the project) over a view of the layer: raw points at every zoom, no cache.
-The same number of concurrent clients (``--clients``) everywhere. The answers are checked:
+The same number of concurrent clients (``--clients``) everywhere. Then the warm peers, all
+loaded by one wrk (``--wrk-*``): the same tile bytes as static files from nginx (the
+baseline), as a PMTiles archive read with range requests from nginx, through the app's front
+cache (Varnish, scripts/front.sh), and from gunicorn alone. The answers are checked:
 HTTP tiles equal the floor's, a z10 tile's cell counts add up to an independent SQL count
 of the points in its bounds, a z16 tile holds exactly the points SQL finds in its buffered
 bounds. A fast wrong answer is not a result.
@@ -33,7 +36,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from _common import row, serve
+from _common import gunicorn, row
 from _tiles.checks import check_same, check_tiles, check_tipg
 from _tiles.clients import HttpClient, SqlClient, run_clients
 from _tiles.grid import LAYER_SETS, TileSet, tile_sets
@@ -49,6 +52,7 @@ from _tiles.layer import (
 from _tiles.measure import MAX_ROUNDS, STEADY_SECONDS, THREADS, WORKERS, Figures, measure_set
 from _tiles.report import TABLE, print_breakdown, print_set, summarise
 from _tiles.tipg import start_tipg, tipg_path
+from _tiles.warm import measure_peers
 
 
 class Clients:
@@ -101,10 +105,20 @@ def main() -> None:
         default=Path("/tmp/tipg-venv"),
         help="TiPg's own venv, made when missing (default /tmp/tipg-venv)",
     )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="leave out the warm peers (nginx, front, wrk)"
+    )
+    parser.add_argument("--wrk-seconds", type=int, default=2, help="wrk run of a way, s (2)")
+    parser.add_argument("--wrk-rounds", type=int, default=2, help="best of wrk runs (2)")
+    parser.add_argument(
+        "--wrk-connections", type=int, default=64, help="wrk's keep-alive connections (64)"
+    )
     parser.add_argument("--drop", action="store_true", help="remove the benchmark's layer")
     args = parser.parse_args()
-    if args.points < 1000 or args.clients < 1 or args.rounds < 1 or args.warm_rounds < 1:
+    if args.points < 1000 or min(args.clients, args.rounds, args.warm_rounds) < 1:
         parser.error("--points must be at least 1000, the others at least 1")
+    if args.wrk_seconds < 1 or args.wrk_rounds < 1 or args.wrk_connections < 1:
+        parser.error("the --wrk- options must be at least 1")
     if args.drop:
         drop_bench_layer()
         return
@@ -138,7 +152,11 @@ def main() -> None:
         os.environ.get("GUNICORN_CMD_ARGS", "") + f" --threads {THREADS}"
     ).strip()
     with ExitStack() as stack:
-        url = stack.enter_context(serve(workers=WORKERS))
+        # No tile over its time budget (a 503): a loaded machine must slow the figures down,
+        # not cut them short.
+        url, master = stack.enter_context(
+            gunicorn(WORKERS, env={"COMMONMAP_TILE_TIMEOUT_MS": "600000"})
+        )
         if args.no_tipg:
             print("TiPg: left out (--no-tipg)")
             tipg_urls = []
@@ -154,6 +172,10 @@ def main() -> None:
                 z16 = next(s for s, _ in results if s.z == 16 and s.place == "centre")
                 tile = next(t for t in z16.tiles if (t.x, t.y) == z16.centre)
                 problems += check_tipg(conn, layer, clients.tipg[0], tile)
+        if args.no_peers:
+            print("\nwarm peers: left out (--no-peers)")
+        else:
+            problems += measure_peers(url, master.pid, layer.id, results, args)
 
     print_breakdown(results)
     summarise(results)

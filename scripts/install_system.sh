@@ -13,6 +13,8 @@ PACKAGES=(
   # tiles as the peer of bench/tiles.py.
   varnish
   nginx-light
+  # The load generator of bench/tiles.py's warm ways (Python clients cannot push them).
+  wrk
 )
 
 missing=()

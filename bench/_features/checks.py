@@ -56,6 +56,8 @@ def check(job: Export, ways: dict[str, Figures]) -> list[str]:
     the export SQL and the serializer give as many."""
     raw = json.loads(ways["raw"].answer)
     problems = disagreements(json.loads(ways["api"].answer), raw, job.id_property)
+    if "peer" in ways and json.loads(ways["peer"].answer) != json.loads(ways["api"].answer):
+        problems.append("the raw peer's export differs from the API's")
     if "plain" in ways and ways["plain"].answer != ways["api"].answer:
         problems.append("the uncompressed export differs from the gzipped one")
     if "sql" in ways:

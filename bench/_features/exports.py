@@ -147,13 +147,29 @@ def export_sql_way(stack: ExitStack, job: Export) -> Way:
     )
 
 
-def run_ways(job: Export, server: Server, repeats: int, full: bool) -> dict[str, Figures]:
+def peer_settings(job: Export) -> dict[str, str]:
+    """What the raw peer (``_features/peer.py``) answers with: the API's own statement for
+    the job, composed here once, and the document's head as the API writes it."""
+    spec = get_layer(job.slug, None)
+    statement, _params = features.feature_sql(spec, parse_query(spec, job.query, None, ogc=False))
+    with connect() as conn:
+        text = statement.as_string(conn)
+    head = json.dumps({"type": "FeatureCollection", "layer": spec.slug}, separators=(",", ":"))
+    return {"PEER_SQL": text, "PEER_PREFIX": head[:-1] + ',"features":['}
+
+
+def run_ways(
+    job: Export, server: Server, repeats: int, full: bool, peer: str | None = None
+) -> dict[str, Figures]:
     """Every way of exporting the layer, ``repeats`` rounds in turns; then the serializer
-    (a run of it is long enough for the load to even out)."""
+    (a run of it is long enough for the load to even out). ``peer``: the raw peer's URL."""
     with ExitStack() as stack:
         ways = {"raw": raw_way(stack, job)}
         if full:
             ways["sql"] = export_sql_way(stack, job)
+        if peer is not None:
+            http = requests.Session()
+            ways["peer"] = Way(lambda: api_export(http, peer + "/", "gzip"), [])
         ways["api"] = server.way(job, "gzip")
         if full:
             ways["plain"] = server.way(job, "identity")
@@ -163,8 +179,11 @@ def run_ways(job: Export, server: Server, repeats: int, full: bool) -> dict[str,
     session_kept = server.session_kept()
     figures = {}
     for key, way in ways.items():
-        api = key in ("api", "plain")
+        api = key in ("api", "plain", "peer")
         answer, wire = way.answer if api else (way.answer, 0)
+        if not way.peaks:  # the peer: its processes are not watched
+            figures[key] = Figures(way.seconds, None, None, answer, wire)
+            continue
         pg = way.peaks[1] if session_kept or not api else None
         figures[key] = Figures(way.seconds, way.peaks[0], pg, answer, wire)
     figures["serializer"] = run_serializer(job)

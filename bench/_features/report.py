@@ -18,12 +18,15 @@ def print_export(job: Export, ways: dict[str, Figures]) -> None:
     labels = {
         "raw": "raw SQL json_agg(ST_AsGeoJSON(t.*))",
         "sql": "export SQL alone, server-side cursor",
+        "peer": "raw WSGI peer over psycopg, gzip",
         "api": f"HTTP GET .../{job.slug}/export/, gzip",
         "plain": "the same, Accept-Encoding: identity",
         "serializer": "DRF-GIS GeoFeatureModelSerializer"
         + (" (1 run)" if job.serializer_repeats == 1 else ""),
     }
     for key, label in labels.items():
+        if key not in ways:
+            continue
         way = ways[key]
         row(
             label,
@@ -41,6 +44,12 @@ def print_export(job: Export, ways: dict[str, Figures]) -> None:
         f"(aim: at most 1.5x); {serializer / api:.1f}x and {serializer / plain:.1f}x faster "
         "than the serializer (aim: at least 10x)"
     )
+    if "peer" in ways:
+        peer = ways["peer"].seconds
+        print(
+            f"  the raw peer: {peer / raw:.2f}x the raw SQL's time; the API {api / peer:.2f}x "
+            "the peer's (Django's fixed cost over a bare handler's)"
+        )
     print(
         f"  body {len(ways['plain'].answer) / 1e6:,.1f} MB, sent gzipped "
         f"{ways['api'].wire_bytes / 1e6:,.1f} MB (gzip level 1, by the export view)"
