@@ -4,6 +4,10 @@ import http.client
 from urllib.parse import urlsplit
 
 import requests
+from django.db import connection
+
+from feedback.models import FeedbackItem
+from notifications.models import Notification
 
 # Every answer the front keeps is tagged: this ban forgets all of them.
 FORGET_ALL = "obj.http.x-cm-layers ~ ."
@@ -35,3 +39,18 @@ def request_from(
         return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
     finally:
         connection.close()
+
+
+def remove_reports(codes: list[str]) -> None:
+    """Reports a test sent, and the delivery jobs of their notifications (which outlive
+    them, and which the outbox tests, later in the suite, count)."""
+    jobs = list(
+        Notification.objects.filter(item__tracking_code__in=codes).values_list("pk", flat=True)
+    )
+    FeedbackItem.objects.filter(tracking_code__in=codes).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM procrastinate_jobs WHERE task_name = 'notifications.deliver' "
+            "AND (args->>'notification_id')::bigint = ANY(%s)",
+            [jobs],
+        )

@@ -14,9 +14,8 @@ from django.contrib.gis.geos import Point
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
-from feedback.models import FeedbackItem
 from layers.models import AdministrativeArea, Feature, Layer
-from tests.front.helpers import ban, forget_all, request_from
+from tests.front.helpers import ban, forget_all, remove_reports, request_from
 from tests.tiles.mvt_client import BEN_THANH
 from tests.tiles.xyz import tile_of
 
@@ -283,4 +282,4 @@ def test_the_app_counts_each_caller_by_its_own_address(front_url, committed):
         counted = sorted(n - before.get(c, 0) for c, n in after.items() if n != before.get(c))
         assert counted == [1, 2]  # 127.0.0.3 once, 127.0.0.2 twice, whatever they wrote
     finally:
-        committed(lambda: FeedbackItem.objects.filter(tracking_code__in=codes).delete())
+        committed(lambda: remove_reports(codes))

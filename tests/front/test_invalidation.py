@@ -22,8 +22,7 @@ from django.db import connection
 
 from feedback.models import FeedbackItem
 from layers.models import AdministrativeArea, Feature, Layer
-from notifications.models import Notification
-from tests.front.helpers import request_from
+from tests.front.helpers import remove_reports, request_from
 from tests.tiles.mvt_client import BEN_THANH
 from tests.tiles.xyz import tile_of
 from tests.web.conftest import _test_database_url
@@ -302,17 +301,4 @@ def test_a_feedback_report_shows_through_the_front_in_time(front_url, purger, co
         for d in neighbours:
             assert _get(around[d]).headers["X-Cache"] == "HIT", d
     finally:
-        committed(lambda: _remove_report(code))
-
-
-def _remove_report(code: str) -> None:
-    """The report, and the delivery jobs of its notifications (which outlive it, and which
-    later tests of the outbox count)."""
-    jobs = list(Notification.objects.filter(item__tracking_code=code).values_list("pk", flat=True))
-    FeedbackItem.objects.filter(tracking_code=code).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM procrastinate_jobs WHERE task_name = 'notifications.deliver' "
-            "AND (args->>'notification_id')::bigint = ANY(%s)",
-            [jobs],
-        )
+        committed(lambda: remove_reports([code]))

@@ -9,6 +9,7 @@ formulas, ``layers.crs``), never with the project's tile code.
 
 import io
 import math
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -324,9 +325,11 @@ def test_mapproxy_seed_fills_a_bbox_over_a_zoom_range(mapproxy, label_point):
             }
         )
     )
+    # The MapProxy is the package's: other tests' requests have cached tiles of this layer.
+    cache = mapproxy.directory / "cache" / "areas" / "EPSG3857"
+    shutil.rmtree(cache, ignore_errors=True)
     done = _seed(mapproxy, seed_file, "--seed", "test")
     assert done.returncode == 0, done.stdout + done.stderr
-    cache = mapproxy.directory / "cache" / "areas" / "EPSG3857"
     tiles = {level: sorted((cache / str(level)).glob("*/*.png")) for level in (10, 11, 12)}
     assert {level: len(found) for level, found in tiles.items()} == {10: 1, 11: 4, 12: 16}
     assert tiles[10][0] == cache / "10" / str(x) / f"{y}.png"
