@@ -137,6 +137,12 @@ def server_url(django_db_setup, tmp_path_factory, resident_idp, mapproxy_port) -
         f"127.0.0.1:{port}",
         "--workers",
         "2",
+        # Threads, so that a page's navigation is not queued behind the tiles the page it
+        # leaves was still drawing (two sync workers were held 30 s by them in one CI run).
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
         "--graceful-timeout",
         "5",
         "--no-control-socket",  # gunicorn 27 shares one socket path between instances
