@@ -4,9 +4,11 @@ import http.client
 from urllib.parse import urlsplit
 
 import requests
+from django.contrib.gis.geos import Point
 from django.db import connection
 
 from feedback.models import FeedbackItem
+from layers.models import Feature, Layer
 from notifications.models import Notification
 
 # Every answer the front keeps is tagged: this ban forgets all of them.
@@ -54,3 +56,16 @@ def remove_reports(codes: list[str]) -> None:
             "AND (args->>'notification_id')::bigint = ANY(%s)",
             [jobs],
         )
+
+
+def point_layer(slug: str, title: str, points: list[tuple[str, tuple]], public: bool) -> Layer:
+    """An imported point layer whose features have a name ("ten"): public with a public
+    attribute, or staff-only with an attribute the schema does not mark public."""
+    field = {"name": "ten", "type": "string", **({"public": True} if public else {})}
+    layer = Layer.objects.create(
+        slug=slug, title=title, is_public=public, geometry_type="Point", attribute_schema=[field]
+    )
+    for name, (lon, lat) in points:
+        point = Point(lon, lat, srid=4326)
+        Feature.objects.create(layer=layer, geom=point, attributes={"ten": name})
+    return layer

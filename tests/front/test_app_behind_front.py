@@ -10,12 +10,11 @@ import pytest
 import requests
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Permission, User
-from django.contrib.gis.geos import Point
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
-from layers.models import AdministrativeArea, Feature, Layer
-from tests.front.helpers import ban, forget_all, remove_reports, request_from
+from layers.models import AdministrativeArea, Layer
+from tests.front.helpers import ban, forget_all, point_layer, remove_reports, request_from
 from tests.tiles.mvt_client import BEN_THANH
 from tests.tiles.xyz import tile_of
 
@@ -77,16 +76,7 @@ def staff_layer(committed):
     slug = f"front-kin-{uuid.uuid4().hex[:6]}"
 
     def create():
-        layer = Layer.objects.create(
-            slug=slug,
-            title="Kín",
-            is_public=False,
-            geometry_type="Point",
-            attribute_schema=[{"name": "ten", "type": "string"}],
-        )
-        Feature.objects.create(
-            layer=layer, geom=Point(*BEN_THANH, srid=4326), attributes={"ten": "bí mật"}
-        )
+        point_layer(slug, "Kín", [("bí mật", BEN_THANH)], public=False)
         user = User.objects.create_user(slug, password="front-secret-1")
         user.user_permissions.add(Permission.objects.get(codename="view_restricted_layer"))
         session = SessionStore()

@@ -22,7 +22,7 @@ from django.db import connection
 
 from feedback.models import FeedbackItem
 from layers.models import AdministrativeArea, Feature, Layer
-from tests.front.helpers import remove_reports, request_from
+from tests.front.helpers import point_layer, remove_reports, request_from
 from tests.tiles.mvt_client import BEN_THANH
 from tests.tiles.xyz import tile_of
 from tests.web.conftest import _test_database_url
@@ -124,17 +124,7 @@ def places(committed) -> Iterator[str]:
     slug = f"front-places-{uuid.uuid4().hex[:6]}"
 
     def create():
-        layer = Layer.objects.create(
-            slug=slug,
-            title="Places",
-            is_public=True,
-            geometry_type="Point",
-            attribute_schema=[{"name": "ten", "type": "string", "public": True}],
-        )
-        for name, where in (("chợ", BEN_THANH), ("xa", FAR)):
-            Feature.objects.create(
-                layer=layer, geom=Point(*where, srid=4326), attributes={"ten": name}
-            )
+        point_layer(slug, "Places", [("chợ", BEN_THANH), ("xa", FAR)], public=True)
 
     committed(create)
     yield slug
