@@ -79,14 +79,15 @@ run: demo static
 		--daemon --pid run/mapproxy.pid --no-control-socket --error-logfile run/mapproxy.log
 	@echo "MapProxy (raster tiles, TMS/WMTS/WMS) on http://$(HOST):$(MAPPROXY_PORT)/demo/"
 	@if [ -f run/worker.pid ]; then kill "$$(cat run/worker.pid)" 2>/dev/null || true; rm -f run/worker.pid; sleep 1; fi
-	@nohup $(WORKER) >> run/worker.log 2>&1 & echo $$! > run/worker.pid
+	@nohup scripts/respawn.sh $(WORKER) >> run/worker.log 2>&1 & echo $$! > run/worker.pid
 	@echo "Task queue worker running (queues $(WORKER_QUEUES); log in run/worker.log)"
 	@# The front cache: started again so that a changed PORT/APP_PORT takes effect.
 	@$(FRONT) stop
 	@$(FRONT) start
 	@# Its purger: the database's notifications of changed layers, sent to the front as bans.
+	@# The worker and the purger are started again if they die (scripts/respawn.sh).
 	@if [ -f run/front_purger.pid ]; then kill "$$(cat run/front_purger.pid)" 2>/dev/null || true; rm -f run/front_purger.pid; sleep 1; fi
-	@nohup $(PY) manage.py front_purger --front http://$(FRONT_BAN_HOST):$(PORT) >> run/front_purger.log 2>&1 & echo $$! > run/front_purger.pid
+	@nohup scripts/respawn.sh $(PY) manage.py front_purger --front http://$(FRONT_BAN_HOST):$(PORT) >> run/front_purger.log 2>&1 & echo $$! > run/front_purger.pid
 	@echo "Front cache purger running (log in run/front_purger.log)"
 	@echo "Serving Common Map on http://$(HOST):$(PORT)/ through the front cache; the app itself on http://127.0.0.1:$(APP_PORT)/  (make stop to stop)"
 	COMMONMAP_CLIENT_IP_HEADER=X-Forwarded-For \
