@@ -17,9 +17,15 @@ from feedback.models import OPEN_STATUSES, DeadlineUnit, FeedbackCategory, Feedb
 from workdays import calendar
 
 
-def first_deadline(category: FeedbackCategory, received_at: datetime) -> datetime:
-    """The deadline of an item of this category received at ``received_at``."""
-    return calendar.add_working_time(received_at, category.deadline_amount, category.deadline_unit)
+def first_deadline(
+    category: FeedbackCategory,
+    received_at: datetime,
+    on: calendar.WorkingCalendar | None = None,
+) -> datetime:
+    """The deadline of an item of this category received at ``received_at`` (on the
+    calendar ``on``, default the current one)."""
+    working = on or calendar.current_calendar()
+    return working.add_working_time(received_at, category.deadline_amount, category.deadline_unit)
 
 
 def pause(item: FeedbackItem, at: datetime) -> None:

@@ -6,10 +6,11 @@ shared border the lower code), and a point outside every ward is refused with th
 reason. Each item gets a tracking code a resident can read out on the phone: Crockford's
 base 32 (no I, L, O, U), 40 random bits, in two groups.
 
-A report is checked here (``prepare``: no query but the working calendar's freshness
-check; the category comes from the process's catalogue, ``feedback.catalogue``) and
-written by ``feedback.record`` in one statement that also finds the ward, the item it
-repeats and the duplicates the answer offers.
+A report is checked here (``prepare``: no query; the category comes from the process's
+catalogue, ``feedback.catalogue``, the deadline from the working calendar it holds,
+``workdays.calendar.held``) and written by ``feedback.record`` in one statement that also
+checks both are still current, finds the ward, the item it repeats and the duplicates the
+answer offers.
 """
 
 import hashlib
@@ -33,6 +34,7 @@ from feedback.models import Channel, FeedbackItem, IdempotencyRecord
 from feedback.record import Report, Written
 from feedback.workflow import Actor
 from layers.names import normalise_name
+from workdays import calendar
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PREFIX = "HCM"
@@ -125,9 +127,10 @@ def normalise_code(text: str) -> str:
 
 
 def prepare(submission: Submission, *, reload: bool = False) -> Report:
-    """The report checked, ready to write: category (from this process's catalogue, read
-    again when ``reload``), channel, texts, consent, the point (given, or resolved from the
-    address) and the deadline. Every refusal is a 400 naming the parameter."""
+    """The report checked, ready to write: category (from this process's catalogue),
+    channel, texts, consent, the point (given, or resolved from the address) and the
+    deadline (on this process's calendar); the catalogue and the calendar are read again
+    when ``reload``. Every refusal is a 400 naming the parameter."""
     known = catalogue.entry(submission.category, reload=reload)
     if known is None:
         raise InvalidParameter(
@@ -153,6 +156,7 @@ def prepare(submission: Submission, *, reload: bool = False) -> Report:
     _check_email(submission.reporter_email.strip())
     purpose, version = consent_of(submission.consent_purpose, submission.consent_notice_version)
     lon, lat = _location(submission)
+    working, calendar_state = calendar.held(reload=reload)
     now = timezone.now()
     return Report(
         category=known.category,
@@ -168,7 +172,8 @@ def prepare(submission: Submission, *, reload: bool = False) -> Report:
         api_key=submission.api_key,
         consent_purpose=purpose,
         consent_notice_version=version,
-        deadline_at=first_deadline(known.category, now),
+        deadline_at=first_deadline(known.category, now, on=working),
+        calendar_state=calendar_state,
         now=now,
         photos=tuple(submission.photos),
     )
@@ -190,15 +195,15 @@ def file(
 ) -> Written:
     """Check and write the report (``record.write``: one statement), with its idempotency
     record when ``key``; OutsideCity (400) when its point is in no ward. A tracking code
-    already taken is drawn again; a category changed elsewhere is read again (and checked
-    again). KeyTaken when another request took ``key`` meanwhile."""
+    already taken is drawn again; a category or a calendar changed elsewhere is read again
+    (and the report checked again). KeyTaken when another request took ``key`` meanwhile."""
     report = prepare(submission)
     for _attempt in range(5):
         try:
             return record.write(
                 report, actor, new_tracking_code(), scope=scope, key=key, fingerprint=fingerprint
             )
-        except record.StaleCategory:
+        except record.Stale:
             report = prepare(submission, reload=True)
         except record.OutsideEveryWard:
             raise OutsideCity(

@@ -1,9 +1,10 @@
 """Write a checked report in one statement and build the item from what was written.
 
 ``sql/submit_report.sql`` finds the point's ward (the one rule), checks the category is
-the version this process holds (``feedback.catalogue``), finds the item it repeats,
-writes the item, its first timeline event and its idempotency record, and reads the
-possible duplicates the answer offers: one round trip. The item, its event and its ward
+the version this process holds (``feedback.catalogue``) and the working calendar the
+deadline was counted on is still current (``workdays.calendar.held``), finds the item it
+repeats, writes the item, its first timeline event and its idempotency record, and reads
+the possible duplicates the answer offers: one round trip. The item, its event and its ward
 come back as model instances built from the values written (nothing is read again), with
 their photos, timeline and verifications already in place for the answer. The receivers
 of ``step_recorded`` (the notifications outbox) run in the same transaction, as before.
@@ -36,13 +37,23 @@ from feedback.workflow import Actor
 from layers.models import AdministrativeArea
 from layers.sql import load_sql as load_layers_sql
 from layers.wards import WARD_RANK
+from workdays.calendar import STATE_SQL as CALENDAR_STATE_SQL
 
 KEY_CONSTRAINT = "idempotency_key_once"  # IdempotencyRecord's unique (scope, key)
 DUPLICATES_OFFERED = 5
 
 
-class StaleCategory(Exception):
-    """The category changed since this process read it: read the catalogue, try again."""
+class Stale(Exception):
+    """What the report was checked with changed since this process read it: nothing was
+    written; read the catalogue and the calendar again, check again, try again."""
+
+
+class StaleCategory(Stale):
+    """The category changed since this process read it."""
+
+
+class StaleCalendar(Stale):
+    """The admin's working days changed since this process read its calendar."""
 
 
 class OutsideEveryWard(Exception):
@@ -71,6 +82,7 @@ class Report:
     consent_purpose: str
     consent_notice_version: str
     deadline_at: datetime
+    calendar_state: tuple  # of the calendar the deadline was counted on (workdays.calendar)
     now: datetime
     photos: tuple = ()
 
@@ -103,6 +115,7 @@ def statement() -> str:
             resolve_ward=sql.SQL(load_layers_sql("resolve_ward")),
             repeat_of=sql.SQL(load_sql("feedback", "repeat_of")),
             nearby_open=sql.SQL(load_sql("feedback", "nearby_open")),
+            calendar_state=sql.SQL(CALENDAR_STATE_SQL),
         )
         .as_string(None)
     )
@@ -120,6 +133,8 @@ def statement_params(report: Report, actor: Actor, code: str, scope: str, key, f
         "ward_rank": WARD_RANK,
         "category_id": category.pk,
         "version": report.version,
+        "calendar_count": report.calendar_state[0],
+        "calendar_last": report.calendar_state[1],
         "category": category.code,
         "code": code,
         "description": report.description,
@@ -160,7 +175,7 @@ def write(
 ) -> Written:
     """Write ``report`` as item ``code`` (with its idempotency record when ``key``), its
     photos and its first event, and tell the receivers of ``step_recorded``, in one
-    transaction. StaleCategory, OutsideEveryWard: nothing written; KeyTaken: another
+    transaction. Stale, OutsideEveryWard: nothing written; KeyTaken: another
     request holds ``key``; IntegrityError: ``code`` is taken (draw another)."""
     try:
         with transaction.atomic():
@@ -181,11 +196,13 @@ def write(
 
 def built(report: Report, actor: Actor, code: str, row: tuple) -> Written:
     """The item, its event and the duplicates offered, from the statement's ``row``
-    (StaleCategory, OutsideEveryWard when it wrote nothing)."""
-    (current, ward_id, ward_code, ward_name, item_id, repeat_of_id, public_x, public_y) = row[:8]
-    event_id, *offers = row[8:]
+    (StaleCategory, StaleCalendar, OutsideEveryWard when it wrote nothing)."""
+    (current, calendar_current, ward_id, ward_code, ward_name, item_id) = row[:6]
+    (repeat_of_id, public_x, public_y, event_id, *offers) = row[6:]
     if not current:
         raise StaleCategory(report.category.code)
+    if not calendar_current:
+        raise StaleCalendar(report.calendar_state)
     if item_id is None:
         raise OutsideEveryWard((report.lon, report.lat))
     ward = AdministrativeArea.from_db(

@@ -26,7 +26,8 @@ Deadline units (``add_working_time``):
 
 The holiday rules of a year are computed once per process; the admin's days are read again
 whenever the table changed (a cheap count and latest-change check per call, and a signal
-in this process), so a day entered in the admin counts at once in every worker. (Writes
+in this process), so a day entered in the admin counts at once in every worker; ``held``
+leaves that check to a caller that makes it in its own statement (a report's). (Writes
 are expected through the admin or ``save``: a bulk ``update()`` that leaves ``updated_at``
 as it was is not seen by other processes until their next change.)
 """
@@ -40,7 +41,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Max
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from workdays.models import CalendarDay, DayKind
@@ -202,6 +203,11 @@ class WorkingCalendar:
 # was read at, as one tuple (replaced whole, so threads never see half of it).
 _current: dict[str, tuple | None] = {"state": None}
 
+# The state of the admin's days a calendar is read at: (count, latest change). A statement
+# that relied on this process's calendar (``held``) checks it in its own round trip, as a
+# report's does (feedback/sql/submit_report.sql).
+STATE_SQL = "SELECT count(d.id), max(d.updated_at) FROM workdays_calendarday AS d"
+
 
 def _forget(**kwargs) -> None:
     _current["state"] = None
@@ -211,21 +217,44 @@ post_save.connect(_forget, sender=CalendarDay, dispatch_uid="workdays.calendar.s
 post_delete.connect(_forget, sender=CalendarDay, dispatch_uid="workdays.calendar.deleted")
 
 
-def current_calendar() -> WorkingCalendar:
-    """The city's calendar now: read again when the admin's days or the settings changed."""
-    state = CalendarDay.objects.aggregate(count=Count("id"), last=Max("updated_at"))
-    office_text = settings.COMMONMAP["OFFICE_HOURS"]
-    key = (state["count"], state["last"], office_text, settings.TIME_ZONE)
+def _settings_key() -> tuple[str, str]:
+    return settings.COMMONMAP["OFFICE_HOURS"], settings.TIME_ZONE
+
+
+def _read() -> tuple[WorkingCalendar, tuple[int, datetime | None]]:
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL)
+        count, last = cursor.fetchone()
+    office_text, zone = _settings_key()
+    key = (count, last, office_text, zone)
     cached = _current["state"]
     if cached is not None and cached[0] == key:
-        return cached[1]
+        return cached[1], (count, last)
     calendar = WorkingCalendar(
         overrides=dict(CalendarDay.objects.values_list("date", "kind")),
         office_hours=parse_office_hours(office_text),
-        zone=ZoneInfo(settings.TIME_ZONE),
+        zone=ZoneInfo(zone),
     )
     _current["state"] = (key, calendar)
-    return calendar
+    return calendar, (count, last)
+
+
+def current_calendar() -> WorkingCalendar:
+    """The city's calendar now: read again when the admin's days or the settings changed."""
+    return _read()[0]
+
+
+def held(*, reload: bool = False) -> tuple[WorkingCalendar, tuple[int, datetime | None]]:
+    """This process's calendar and the state of the admin's days (``STATE_SQL``) it was
+    read at: without a query when one is held for the current settings, else (or when
+    ``reload``) checked and read as ``current_calendar`` does. The caller checks that
+    state where it writes, and calls again with ``reload`` when it moved."""
+    cached = _current["state"]
+    if not reload and cached is not None:
+        (count, last, *read_with), calendar = cached
+        if tuple(read_with) == _settings_key():
+            return calendar, (count, last)
+    return _read()
 
 
 def is_working_day(day: date) -> bool:

@@ -35,7 +35,12 @@ EXPLAINED = 10  # reports whose statement is run under EXPLAIN ANALYZE (rolled b
 
 
 def _outbox(sql: str) -> bool:
-    return "notifications_" in sql or "procrastinate" in sql or "SAVEPOINT" in sql
+    return "notifications_" in sql or "procrastinate" in sql
+
+
+def _label(sql: str) -> str:
+    """A query as one short line: whose it is, and its first words, values and all."""
+    return f"{'outbox' if _outbox(sql) else 'intake'}  {' '.join(sql.split())[:100]}"
 
 
 def _counted(captured: CaptureQueriesContext) -> tuple[int, int, float]:
@@ -65,6 +70,7 @@ def _request(client: Client, found: dict, sample: Sample, number: int, **extra) 
         raise SystemExit(f"breakdown: {response.status_code} {response.content[:300]!r}")
     found["codes"].append(response.json()["tracking_code"])
     own, outbox, db = _counted(captured)
+    found["queries"] = [_label(q["sql"]) for q in captured.captured_queries]  # the last one's
     found["own"].append(own)
     found["outbox"].append(outbox)
     found["db"].append(db)
@@ -175,10 +181,13 @@ def breakdown(samples: list[Sample], n: int, seed: int) -> None:
     for label, found in (("API key", keyed), ("anonymous", anonymous)):
         print(
             f"  whole request through Django ({label}): {median(found['total']):.1f} ms, "
-            f"{median(found['db']):.1f} ms of it in the database; queries per report: "
-            f"{max(found['own'])} of intake's own (max; aim <= 6) + "
-            f"{max(found['outbox'])} of the notifications outbox"
+            f"{median(found['db']):.1f} ms of it in the database; queries per report "
+            f"(max): {max(o + b for o, b in zip(found['own'], found['outbox'], strict=True))} "
+            f"(aim <= 6), {max(found['own'])} of intake's own and "
+            f"{max(found['outbox'])} of the notifications outbox; the last report's:"
         )
+        for query in found["queries"]:
+            print(f"      {query}")
     total = 0.0
     for name, values in steps.items():
         total += median(values)

@@ -1,14 +1,17 @@
 -- A report written in one statement (feedback/record.py): the point's ward by the one rule
 -- (layers' resolve_ward.sql, put in at {resolve_ward}), the category checked to be the
--- version this process holds (feedback/catalogue.py), the item it repeats (repeat_of.sql,
--- at {repeat_of}), then the item, its first timeline event and, with a key, its
--- idempotency record; and the open items the answer offers as possible duplicates
+-- version this process holds (feedback/catalogue.py), the admin's working days checked to
+-- be as they were when this process read the calendar the deadline was counted on
+-- (workdays/calendar.py's STATE_SQL, at {calendar_state}), the item it repeats
+-- (repeat_of.sql, at {repeat_of}), then the item, its first timeline event and, with a
+-- key, its idempotency record; and the open items the answer offers as possible duplicates
 -- (nearby_open.sql, at {nearby_open}; this statement's snapshot does not see the new item).
--- Nothing is written when the point is outside every ward or the category changed: the
--- one row answered says which. Triggers run as for any insert (public point, tiles,
--- dashboard sums). "degrees" is the half side of the box both neighbour searches narrow
+-- Nothing is written when the point is outside every ward, or the category or the
+-- calendar changed: the one row answered says which. Triggers run as for any insert
+-- (public point, tiles, dashboard sums). "degrees" is the half side of the box both neighbour searches narrow
 -- their rows with before the exact distance: the larger of their two distances.
 -- Parameters: lon, lat, day, ward_rank; category_id, version, category (its code);
+-- calendar_count, calendar_last;
 -- code, description, channel, address, reporter, reporter_name, reporter_phone,
 -- reporter_email, api_key, now, deadline, consent_purpose, consent_notice_version;
 -- repeat (bool), statuses, since, distance; actor, actor_role; scope, key, fingerprint;
@@ -28,6 +31,11 @@ category AS (
     SELECT c.id FROM feedback_feedbackcategory AS c
     WHERE c.id = %(category_id)s AND c.is_active AND md5(c::text) = %(version)s
 ),
+calendar AS (
+    SELECT state.count = %(calendar_count)s
+           AND state.last IS NOT DISTINCT FROM %(calendar_last)s::timestamptz AS current
+    FROM ({calendar_state}) AS state (count, last)
+),
 item AS (
     INSERT INTO feedback_feedbackitem (
         tracking_code, category_id, description, channel, geom, address_text, ward_id,
@@ -42,7 +50,8 @@ item AS (
 {repeat_of}
            ) END,
            %(consent_purpose)s, %(consent_notice_version)s, %(now)s
-    FROM ward, category
+    FROM ward, category, calendar
+    WHERE calendar.current
     RETURNING id, repeat_of_id, ST_X(public_geom) AS public_x, ST_Y(public_geom) AS public_y
 ),
 event AS (
@@ -69,6 +78,7 @@ duplicates AS (
     FROM nearby AS n
 )
 SELECT EXISTS (SELECT 1 FROM category) AS category_current,
+       (SELECT current FROM calendar) AS calendar_current,
        ward.id, ward.code, ward.name,
        item.id, item.repeat_of_id, item.public_x, item.public_y, event.id,
        duplicates.codes, duplicates.statuses, duplicates.categories, duplicates.texts,

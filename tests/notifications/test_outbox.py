@@ -2,12 +2,15 @@
 transaction, once per channel and recipient."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from feedback.workflow import actor_for
+from notifications import texts
 from notifications.models import Notification, NotificationTemplate, PushSubscription
 from notifications.outbox import record_step
+from notifications.tasks import deliver
 from tests.notifications.conftest import step
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +149,45 @@ def test_staff_edited_templates_are_used(make_item, staff):
     text = Notification.objects.get(item=item, kind="accepted").texts["vi"]
     assert text["subject"] == f"{item.ward.name} nhận {item.tracking_code}"
     assert text["body"].endswith("<b>")  # plain text: not escaped
+
+
+def test_a_step_and_all_its_channels_are_one_statement(make_item, staff, endpoint, settings):
+    settings.EMAIL_HOST = "127.0.0.1"
+    item = make_item(staff, reporter_email="a@example.org")
+    PushSubscription.objects.create(
+        item=item, endpoint="https://fcm.googleapis.com/x/1", p256dh="k", auth="a"
+    )
+    event = step(staff, item, "accepted").events.get(to_status="accepted")
+    Notification.objects.filter(event=event).delete()
+    with connection.cursor() as cursor:  # procrastinate's models are read-only
+        cursor.execute("DELETE FROM procrastinate_jobs")
+    with CaptureQueriesContext(connection) as captured:
+        written = record_step(None, item=item, event=event)
+    assert len(captured.captured_queries) == 1
+    assert [n.channel for n in written] == ["in_app", "email", "web_push", "webhook"]
+    stored = list(Notification.objects.filter(event=event))
+    assert [(n.pk, n.recipient, n.texts) for n in written] == [
+        (n.pk, n.recipient, n.texts) for n in stored
+    ]
+    assert _jobs() == [n.pk for n in stored]
+
+
+def test_its_jobs_are_the_jobs_deliver_defer_makes(make_item, staff):
+    item = make_item(staff)
+    notification = Notification.objects.get(item=item)
+    deliver.defer(notification_id=notification.pk)
+    columns = ("queue_name", "task_name", "priority", "lock", "queueing_lock", "args")
+    columns += ("status", "scheduled_at", "attempts", "abort_requested")
+    made = ProcrastinateJob.objects.filter(queue_name="notifications").values_list(*columns)
+    assert len(made) == 2
+    assert made[0] == made[1]
+
+
+def test_templates_deleted_elsewhere_leave_their_language_out(make_item, staff):
+    make_item(staff)  # this process now holds the templates
+    # Deleted in SQL, no signal: as if by another process.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM notifications_notificationtemplate WHERE language = 'en'")
+    assert ("received", "en") in texts.templates().texts  # what this process holds
+    item = make_item(staff)
+    assert set(Notification.objects.get(item=item).texts) == {"vi"}
