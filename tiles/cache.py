@@ -14,12 +14,27 @@ waits for those (taking the store lock exclusively and dropping it at once) befo
 deletes, so a tile stored just before a write is deleted by it. Readers share the store
 lock, so concurrent readers never keep each other's tiles out. A tile that may not be kept
 is still served.
+
+A store alone in its transaction (a request's, in autocommit) commits asynchronously
+(``ASYNC_COMMIT``): PostgreSQL answers before the commit's WAL is on disk, which took two
+thirds of the store's time (4.9 against 1.7 ms at p50, measured under load). A crash may
+lose only the last fraction of a second of stored tiles, never corrupt the table nor
+reorder commits: WAL is flushed in order, so a writer's (synchronous) commit that deletes
+tiles makes every earlier store durable with it, and a lost tile is simply computed again.
+Visibility and the locks are as before (they end at commit, not at the flush). Only
+derived, recomputable rows may be stored this way: nothing else in the app commits
+asynchronously.
 """
 
 from django.db import connection
+from psycopg import sql
 
 from tiles.mvt import BUFFER, EXTENT, tile_width
 from tiles.sql import load_sql
+
+# For the store's own transaction only (SET LOCAL): a session-wide SET would make every
+# later write of the session asynchronous.
+ASYNC_COMMIT = "SET LOCAL synchronous_commit = off"
 
 
 def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
@@ -28,6 +43,15 @@ def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
         cursor.execute(load_sql("cache_read"), {"key": key, "z": z, "x": x, "y": y})
         row = cursor.fetchone()
     return (bytes(row[0]), row[1]) if row else None
+
+
+def read_or_make_sql(key: str, z: int, x: int, y: int, make: sql.Composable) -> sql.Composed:
+    """One statement: the stored (data, etag, NULL, NULL) of a tile, or, only when none
+    is stored, (NULL, NULL) and the row of ``make`` (the tile and its snapshot). Composed
+    whole, like the tile statement it holds: no parameters."""
+    return sql.SQL(load_sql("cache_read_or_make")).format(
+        key=sql.Literal(key), z=sql.Literal(z), x=sql.Literal(x), y=sql.Literal(y), make=make
+    )
 
 
 def cached_visible(
@@ -59,13 +83,18 @@ def store(
         "snapshot": snapshot,
         "buffer": tile_width(z) * BUFFER / EXTENT,
     }
-    # One round trip: two statements in one (implicit) transaction, bound on the client.
+    # One round trip: the statements in one (implicit) transaction, bound on the client.
     # First the lock: a writer from now on waits for this store. Then the store, under a
     # snapshot taken after the lock, and only if the lock was had (no writer is deleting
-    # this layer's tiles right now).
+    # this layer's tiles right now). Alone in its transaction, the store commits without
+    # a WAL flush (see above); inside a caller's transaction it leaves the commit alone.
+    statements = [load_sql("cache_lock"), load_sql("cache_store")]
+    if not connection.in_atomic_block:
+        statements.insert(0, ASYNC_COMMIT)
     with connection.cursor() as cursor:
-        cursor.execute(load_sql("cache_lock") + ";\n" + load_sql("cache_store"), params)
-        cursor.nextset()
+        cursor.execute(";\n".join(statements), params)
+        for _ in statements[1:]:
+            cursor.nextset()
         return cursor.rowcount == 1
 
 

@@ -17,7 +17,14 @@ from layers.registry import registered_slugs, restricted_builtin_slugs
 from layers.spec import can_see_restricted_layers
 from logins.basic import basic_auth
 from tiles import cache
-from tiles.services import check_tile, compute_tile, has_staff_only, slugs_in, specs_named
+from tiles.services import (
+    builtin_tile,
+    check_tile,
+    compute_tile,
+    has_staff_only,
+    slugs_in,
+    specs_named,
+)
 from tiles.style import style_for
 from tiles.tilejson import tilejson_for
 
@@ -49,8 +56,8 @@ def tile(request, layers: str, z: int, x: int, y: int):
     """One tile: 200 (gzip when accepted), 204 when empty, 304 when the ETag matches."""
     slugs = slugs_in(layers)
     check_tile(z, x, y)
-    # The warm path: one query finds the tile and checks that the caller may see its
-    # imported layers; the layers' specs are only built for a tile that must be made.
+    # The warm path: one query finds the tile (and checks that the caller may see its
+    # imported layers: their specs, a query, are only built for a tile that must be made).
     builtin = registered_slugs()
     imported = [s for s in slugs if s not in builtin]
     # A built-in layer that is not public is checked against its own permission first (a
@@ -58,10 +65,11 @@ def tile(request, layers: str, z: int, x: int, y: int):
     restricted = [s for s in slugs if s in restricted_builtin_slugs()]
     if restricted:
         specs_named(",".join(restricted), request.user)
-    hit = cache.cached_visible(
+    if not imported:  # built-in layers only: the lookup and, on a miss, the tile at once
+        data, etag = builtin_tile(specs_named(layers, request.user), z, x, y)
+    elif hit := cache.cached_visible(
         ",".join(slugs), imported, can_see_restricted_layers(request.user), z, x, y
-    )
-    if hit is not None:
+    ):
         data, etag = hit
     else:
         data, etag = compute_tile(specs_named(layers, request.user), z, x, y)

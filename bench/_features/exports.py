@@ -115,8 +115,8 @@ class Server:
 
     def empty_export(self, repeats: int) -> float:
         """The best time of an export that matches no feature (areas in a box in the Gulf
-        of Guinea): what every export costs (HTTP, Django, the transaction and cursor round
-        trips) before its first row."""
+        of Guinea): what every export costs (HTTP, Django, its statement's round trip)
+        before its first row."""
         url = f"{self.url}/api/v1/layers/areas/export/?bbox={EMPTY_BBOX}"
         seconds, (body, _wire), _peaks = measure(
             repeats, lambda: api_export(self.http, url, "identity"), []
