@@ -11,9 +11,9 @@ The pyramid counts the tables of ``COUNTED_TABLES`` only (its triggers are migra
 0003, 0004 and 0006, over ``FEATURE_ROWS`` and ``FACILITY_ROWS``); a newly declared point
 layer clusters with ``cluster_source="grid"``, which the system check enforces (tiles/checks.py).
 
-A bulk import builds the pyramid of its layer once instead (``recount_layer_sql``): it sets
-``BULK_SETTING`` for its own statements only, so that the feature trigger skips them
-(migration 0008), and recounts the layer set-based in the same transaction.
+An import of a new or replaced layer builds the pyramid of its layer once instead
+(``recount_layer_sql``), set-based, from the table of its own that it fills before swapping
+it in (importers/swap.py: that table has no trigger), in the same transaction.
 """
 
 WORLD = 40075016.685578488  # Web Mercator width in metres
@@ -27,16 +27,24 @@ def cell_size(level: int) -> float:
     return WORLD / (1 << level) / CELLS_PER_TILE_SIDE
 
 
+def top_cells_sql(x: str, y: str) -> str:
+    """The columns ``cx, cy`` of the level-``TOP_LEVEL`` cell of the Web Mercator point
+    (``x``, ``y``: SQL expressions); a coarser level's cell is its cell halved per level."""
+    top = cell_size(TOP_LEVEL)
+    return (
+        f"floor(({x} + {HALF!r}) / {top!r})::int AS cx, "
+        f"floor(({HALF!r} - {y}) / {top!r})::int AS cy"
+    )
+
+
 def apply_sql(rows_sql: str, fresh: bool = False) -> str:
     """Upsert the deltas of ``rows_sql`` (columns layer, x, y, grp, sign; Web Mercator x/y)
     into every level of the pyramid, in one statement. ``fresh``: the layers of the rows
     have no cells yet (a recount), so the cells go in in the primary key's order, appended
     to the index rather than scattered over it; a write committed meanwhile still adds up."""
-    top = cell_size(TOP_LEVEL)
     ctes = [
         f"r AS ({rows_sql})",
-        f"l{TOP_LEVEL} AS (SELECT layer, floor((x + {HALF!r}) / {top!r})::int AS cx, "
-        f"floor(({HALF!r} - y) / {top!r})::int AS cy, grp, sum(sign)::int AS n, "
+        f"l{TOP_LEVEL} AS (SELECT layer, {top_cells_sql('x', 'y')}, grp, sum(sign)::int AS n, "
         "sum(sign * x) AS sx, sum(sign * y) AS sy FROM r GROUP BY 1, 2, 3, 4)",
     ]
     for level in range(TOP_LEVEL - 1, -1, -1):
@@ -97,20 +105,80 @@ DROP_EMPTY_SQL = "DELETE FROM tiles_pointcell WHERE n <= 0"
 
 
 # Transaction-local (set_config(..., true)): while it is "on", the feature trigger leaves the
-# pyramid alone; whoever sets it recounts what it wrote (importers.writer.pyramid_built_once) before
-# its transaction ends. Only the importer sets it, around its own INSERT / DELETE.
+# pyramid alone (migrations 0008, 0010); whoever sets it recounts what it wrote
+# (``recount_layer_sql``) before its transaction ends. Imports no longer need it (their rows
+# go to a table of their own); bench/pyramid.py writes its points with it.
 BULK_SETTING = "commonmap.pyramid_bulk"
 
 
-def recount_layer_sql() -> str:
+# Where the recount keeps the transaction's enable_hashagg while it turns it off.
+SAVED_HASHAGG = "commonmap.recount_hashagg"
+
+
+def recount_layer_sql(source: str = "layers_feature") -> str:
     """The cells of one layer (parameters: its slug, then its id) counted again from its
-    rows, with memory enough for the per-level sums of a million points not to spill to
-    disk. The slug is a parameter, not a subquery: the planner then finds the layer's cells
+    rows in ``source`` (a relation name: the feature table, or an import's standalone table
+    not yet attached to it), equal to ``rebuild_sql``'s cells of the layer.
+
+    Built for a million points (bench/pyramid.py): each point's Web Mercator position is
+    computed once (a Point is its own point on surface); a layer without counted attributes
+    has no per-point list of groups to expand; each level is grouped by sorting on the
+    primary key's own order (cx, cy, grp), so the cells go in level by level already in
+    order, without one large sort of every level together; JIT is off (compiling this
+    statement took longer than the work it saves).
+
+    The cells go in with a plain INSERT, half the cost of ON CONFLICT (a speculative
+    insertion per row). The DELETE has just removed the layer's cells, and while the import
+    holds its layer no one else writes one: a new layer is invisible to others; a replaced
+    one is locked FOR UPDATE, which blocks every insert of a feature into it (the foreign
+    key's KEY SHARE). A write that still reached the layer's cells meanwhile (an edit of
+    one of the old rows while they are still there, a whole-pyramid rebuild after a
+    category rename) was miscounted under ON CONFLICT, its delta added to the new counts;
+    now the import fails on the primary key (unique_violation) and can be run again.
+
+    The slug is a parameter, not a subquery: the planner then finds the layer's cells
     through the primary key instead of reading the whole table (2-4 s at 2,000,000 points)."""
-    rows = signed(FEATURE_ROWS, "(SELECT * FROM layers_feature WHERE layer_id = %s)", 1)
+    top = cell_size(TOP_LEVEL)
+    ctes = [
+        # The layer, if its points are counted at all, and its groups' names.
+        "lay AS MATERIALIZED (SELECT id, slug::text AS slug, cluster_attributes, "
+        "cluster_attributes = '[]'::jsonb AS total_only FROM layers_layer "
+        "WHERE id = %s AND geometry_type IN ('Point', 'MultiPoint'))",
+        # Each point once, with its groups: '' (the total) and one "attribute=value" per
+        # counted attribute, listed only for a layer that counts some. OFFSET 0 keeps the
+        # subquery whole, so each point is transformed once, not once for each of cx, cy,
+        # sx and sy.
+        "pts AS (SELECT ST_X(m.p) AS x, ST_Y(m.p) AS y, unnest(CASE WHEN "
+        "(SELECT total_only FROM lay) THEN ARRAY[''] ELSE array_prepend('', ARRAY("
+        "SELECT a || '=' || coalesce(m.attributes ->> a, '') FROM "
+        "jsonb_array_elements_text((SELECT cluster_attributes FROM lay)) AS a)) END) AS grp "
+        "FROM (SELECT ST_Transform(CASE WHEN GeometryType(t.geom) = 'POINT' THEN t.geom "
+        "ELSE ST_PointOnSurface(t.geom) END, 3857) AS p, t.attributes "
+        f"FROM {source} AS t WHERE t.layer_id = (SELECT id FROM lay) "
+        "AND NOT ST_IsEmpty(t.geom) OFFSET 0) AS m)",
+        f"l{TOP_LEVEL} AS (SELECT floor((x + {HALF!r}) / {top!r})::int AS cx, "
+        f"floor(({HALF!r} - y) / {top!r})::int AS cy, grp, count(*)::int AS n, "
+        "sum(x) AS sx, sum(y) AS sy FROM pts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)",
+    ]
+    for level in range(TOP_LEVEL - 1, -1, -1):
+        ctes.append(
+            f"l{level} AS (SELECT cx / 2 AS cx, cy / 2 AS cy, grp, sum(n)::int AS n, "
+            f"sum(sx) AS sx, sum(sy) AS sy FROM l{level + 1} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)"
+        )
+    levels = " UNION ALL ".join(
+        f"SELECT {level} AS z, * FROM l{level}" for level in range(TOP_LEVEL, -1, -1)
+    )
     return (
-        "SET LOCAL work_mem = '128MB'; DELETE FROM tiles_pointcell WHERE layer = %s; "
-        + apply_sql(rows, fresh=True)
+        "SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; "
+        # Sorting then grouping: hashing ~1,000,000 cells then sorting them took 1.5x as long.
+        # The transaction's own setting comes back after the statement.
+        f"SELECT set_config('{SAVED_HASHAGG}', current_setting('enable_hashagg'), true), "
+        "set_config('enable_hashagg', 'off', true); "
+        "DELETE FROM tiles_pointcell WHERE layer = %s; "
+        f"WITH {', '.join(ctes)} "
+        "INSERT INTO tiles_pointcell (layer, z, cx, cy, grp, n, sx, sy) "
+        f"SELECT (SELECT slug FROM lay), z, cx, cy, grp, n, sx, sy FROM ({levels}) AS d; "
+        f"SELECT set_config('enable_hashagg', current_setting('{SAVED_HASHAGG}'), true)"
     )
 
 
