@@ -66,9 +66,10 @@ def feedback_spec() -> LayerSpec:
             Field("rating", "integer", _("Rating (1-5)"), sql="t.rating"),
         ),
         source=_("Residents' reports to the city (hotline 1022, app, web)"),
-        # Reports arrive one at a time from many clients: cells are counted per tile.
+        # Reports arrive one at a time from many clients: their triggers append deltas
+        # (no row locks), compacted into the pyramid every minute (tiles/cell_deltas.py).
         cluster_below=12,
-        cluster_source="grid",
+        cluster_source="deltas",
         group_by="category, status",
         # Tiles show the public point: a move forgets the boxes it left and entered.
         sources=(

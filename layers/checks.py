@@ -19,7 +19,7 @@ from layers.spec import FIELD_TYPES, GEOMETRY_TYPES, MAX_ZOOM, LayerSpec, Source
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _PERMISSION = re.compile(r"\w+\.\w+")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-CLUSTER_SOURCES = ("pyramid", "grid")
+CLUSTER_SOURCES = ("pyramid", "grid", "deltas")
 
 
 def _error(spec_slug: str, message: str, code: int) -> checks.Error:

@@ -241,8 +241,9 @@ class LayerSpec:
     cluster_below: int | None = None
     group_by: str | None = None
     # Where the cells come from: the point-count "pyramid" kept by triggers (large layers
-    # written in bulk), or a "grid" counted from the tile's points when it is made (layers
-    # written one row at a time by many clients, whose pyramid rows would be hot spots).
+    # written in bulk), a "grid" counted from the tile's points when it is made, or the
+    # pyramid plus "deltas" appended by triggers and compacted by a job (layers written one
+    # row at a time by many clients, whose pyramid rows would be hot spots).
     cluster_source: str = "pyramid"
     # What every output needs besides the SQL: the tables whose writes forget cached
     # tiles, how it is drawn, the zooms it is shown at, and who may see it (``public``:

@@ -9,7 +9,9 @@ with counts (total and per group, e.g. category) instead of points below their
 ``MAX_POINTS_PER_TILE`` points: the cells come from the point-count pyramid
 (tiles/pyramid.py), so a low-zoom tile over two million points reads a few thousand rows.
 A layer whose ``cluster_source`` is "grid" (feedback: rows written one at a time by many
-clients) has its cells counted from the tile's points instead, below ``cluster_below`` only.
+clients) has its cells counted from the tile's points instead, below ``cluster_below`` only;
+one whose source is "deltas" (feedback) reads the pyramid's compacted cells plus the pending
+deltas its triggers appended (tiles/cell_deltas.py).
 """
 
 from psycopg import sql
@@ -95,11 +97,31 @@ def _cells_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
     )
 
 
+def _delta_cells_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
+    """The layer's compacted cells plus its pending deltas inside the tile, summed per cell
+    and group (tiles/cell_deltas.py): the same columns as ``_cells_in_tile``."""
+    return _file(
+        "mvt_delta_rows",
+        layer=sql.Literal(spec.slug),
+        z=sql.Literal(z),
+        x=sql.Literal(x),
+        y=sql.Literal(y),
+        cells=sql.Literal(CELLS),
+        last=sql.Literal(CELLS - 1),
+        scale=sql.Literal(1 << (TOP_LEVEL - z)),
+    )
+
+
+def _rows_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
+    """The cells of the layer inside the tile, from the pyramid or from pyramid and deltas."""
+    if spec.cluster_source == "deltas":
+        return _delta_cells_in_tile(spec, z, x, y)
+    return _cells_in_tile(spec, z, x, y)
+
+
 def _clusters_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
     """Cells with counts from the pyramid: ``count``, and ``count_<attribute>_<value>``."""
-    return _file(
-        "mvt_pyramid_cells", extent=sql.Literal(EXTENT), rows=_cells_in_tile(spec, z, x, y)
-    )
+    return _file("mvt_pyramid_cells", extent=sql.Literal(EXTENT), rows=_rows_in_tile(spec, z, x, y))
 
 
 def _grid_sql(spec: LayerSpec, z: int) -> sql.Composed:
@@ -159,7 +181,7 @@ def _layer_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
     # Dense tiles below zoom 16 carry cells too: the pyramid says how many points there are.
     return _file(
         "mvt_dense_or_points",
-        rows=_cells_in_tile(spec, z, x, y),
+        rows=_rows_in_tile(spec, z, x, y),
         max_points=sql.Literal(MAX_POINTS_PER_TILE),
         cells=mvt(_clusters_sql(spec, z, x, y)),
         points=points,

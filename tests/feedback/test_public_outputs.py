@@ -236,6 +236,6 @@ def test_low_zoom_tiles_carry_counted_cells_that_add_up(client, pavement, item, 
 
 def test_tilejson_says_below_which_zoom_reports_are_cells(client):
     (layer,) = client.get("/tiles/feedback.json").json()["vector_layers"]
-    assert "Below zoom 12, grid cells" in layer["description"]
+    assert "Below zoom 12, and in tiles too dense for points, grid cells" in layer["description"]
     assert "category, status" in layer["description"]
     assert {"count", "cluster"} <= layer["fields"].keys()
