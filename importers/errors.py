@@ -4,7 +4,7 @@ Every refusal says what is wrong with the file and, where it helps, how to fix i
 ``hint``); nothing is written to the database before a file has passed these checks.
 """
 
-from core.errors import CommonMapError, InvalidParameter, PayloadTooLarge
+from core.errors import CommonMapError, Conflict, InvalidParameter, PayloadTooLarge
 
 
 class UnreadableFile(InvalidParameter):
@@ -35,6 +35,12 @@ class ImportRefused(InvalidParameter):
     """The file was read, but cannot be imported as asked (the report says why)."""
 
     code = "import_refused"
+
+
+class LayerBusy(Conflict):
+    """The feature table stayed locked by other work while an import swapped its layer in."""
+
+    code = "layer_busy"
 
 
 def file_refusal(

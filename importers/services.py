@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from importers import areas, geometry, reader, sources, writer
+from importers import areas, geometry, reader, sources, swap, writer
 from importers.errors import ImportRefused
 from importers.opening import open_rows
 from importers.params import AREAS, ImportParams
@@ -146,7 +146,7 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
     """The mode's writes, with the layer row locked against a concurrent import."""
     if layer is None:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), swap.own_partition():
                 layer = Layer.objects.create(
                     slug=params.layer,
                     title=params.title or params.layer,
@@ -168,24 +168,42 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
         if layer.attribute_schema != schema:
             layer.attribute_schema = schema
             layer.save(update_fields=["attribute_schema", "updated_at"])
-    staged = writer.staged_count()
     if params.mode in ("create", "replace"):  # every row of the layer comes from the file
-        started = time.monotonic()
-        with writer.pyramid_built_once(layer.pk):
-            if params.mode == "replace":
-                report.deleted = writer.delete_all(layer.pk)
-            report.imported = writer.insert(layer.pk, columns)
-            report.timings["rows"] = time.monotonic() - started
-        report.timings["pyramid"] = time.monotonic() - started - report.timings["rows"]
-    elif params.mode == "upsert":
+        _build_and_swap(params, layer, columns, report)
+        return
+    staged = writer.staged_count()
+    if params.mode == "upsert":
         report.updated = writer.update(layer.pk, columns)
         report.imported = writer.insert(layer.pk, columns, only_new=True)
         report.unchanged = staged - report.updated - report.imported
     else:
         report.imported = writer.insert(layer.pk, columns)
-    changed = report.imported or report.updated or report.deleted
-    if params.mode != "create" and changed:  # an import that changed nothing leaves no trace
+    if report.imported or report.updated:  # an import that changed nothing leaves no trace
         Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+
+
+def _build_and_swap(params, layer, columns, report) -> None:
+    """A new or replaced layer: its rows into a table of their own, indexed once, counted
+    into the pyramid, its tiles forgotten, and swapped in as the last step (importers/swap.py)."""
+    timings = report.timings
+    started = time.monotonic()
+    if params.mode == "replace":
+        swap.hold_writers(layer.pk)
+    table = swap.new_table(layer.pk)
+    report.imported = writer.insert(layer.pk, columns, table=table)
+    timings["rows"] = time.monotonic() - started
+    swap.build_indexes(table, layer.pk)
+    timings["indexes"] = time.monotonic() - started - timings["rows"]
+    swap.recount_pyramid(table, layer.pk)
+    swap.forget_tiles(layer.pk)
+    timings["pyramid"] = time.monotonic() - started - timings["rows"] - timings["indexes"]
+    if params.mode == "replace":
+        report.deleted = swap.old_count(layer.pk)
+        if report.imported or report.deleted:
+            Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+    swapping = time.monotonic()
+    swap.swap_in(table, layer.pk)
+    timings["swap"] = time.monotonic() - swapping
 
 
 def _ogr_types(dataset: reader.Dataset, layer_info: reader.LayerInfo) -> dict[str, str]:

@@ -3,14 +3,13 @@
 Each batch is written as CSV by Arrow (C++, no Python loop per row) and streamed with
 COPY into a temporary table whose attribute columns keep the file's types; PostgreSQL
 then builds the JSONB attributes and moves the rows into ``layers_feature`` in one
-INSERT (or UPDATE + INSERT for an upsert). Everything happens in the caller's
-transaction, so an import is all or nothing.
+INSERT (or UPDATE + INSERT for an upsert), or, for a new or replaced layer, into a table
+of its own that is swapped in at the end (importers/swap.py). Everything happens in the
+caller's transaction, so an import is all or nothing.
 """
 
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -24,7 +23,6 @@ from psycopg import sql
 
 from core.sql_files import load_sql as _load_sql
 from importers.geometry import Checked
-from tiles.pyramid import BULK_SETTING, recount_layer_sql
 
 _CSV = pcsv.WriteOptions(include_header=False)
 
@@ -153,8 +151,11 @@ def duplicate_keys() -> list[tuple[int, str, int]]:
     return rows
 
 
-def insert(layer_id: int, columns: list[Column], only_new: bool = False) -> int:
-    """Staged rows → new features (for an upsert only keys the layer lacks)."""
+def insert(
+    layer_id: int, columns: list[Column], only_new: bool = False, table: str = "layers_feature"
+) -> int:
+    """Staged rows → new features (for an upsert only keys the layer lacks), into
+    ``layers_feature`` or a new or replaced layer's standalone table (importers/swap.py)."""
     condition = sql.SQL(
         "AND NOT EXISTS (SELECT 1 FROM layers_feature f "
         "WHERE f.layer_id = {layer_id} AND f.source_key = s._key)"
@@ -162,6 +163,7 @@ def insert(layer_id: int, columns: list[Column], only_new: bool = False) -> int:
         else ""
     )
     statement = sql.SQL(load_sql("insert_features")).format(
+        table=sql.Identifier(table),
         attributes=_attributes(columns),
         only_new=condition.format(layer_id=sql.Literal(layer_id)),
         layer_id=sql.Literal(layer_id),
@@ -180,32 +182,6 @@ def update(layer_id: int, columns: list[Column]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(statement)
-        return cursor.rowcount
-
-
-@contextmanager
-def pyramid_built_once(layer_id: int) -> Iterator[None]:
-    """The writes inside skip the point pyramid's row trigger; the layer's cells are then
-    recounted from its rows in one set-based statement, level 15 from the points and each
-    coarser level from the one below (tiles/pyramid.py). For a new or replaced layer, whose
-    rows all come from the import: 1,000,000 points no longer go through the trigger's
-    transition table and upsert. The setting is transaction-local and reset at once, so no
-    other write of the transaction skips the trigger; a rollback undoes all of it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_SETTING])
-        yield
-        cursor.execute(
-            "SELECT set_config(%s, '', true), slug FROM layers_layer WHERE id = %s",
-            [BULK_SETTING, layer_id],
-        )
-        slug = cursor.fetchone()[1]
-        cursor.execute(recount_layer_sql(), [slug, layer_id])
-
-
-def delete_all(layer_id: int) -> int:
-    """Replace: the layer's features go (in the same transaction as the new ones come)."""
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM layers_feature WHERE layer_id = %s", [layer_id])
         return cursor.rowcount
 
 

@@ -10,7 +10,10 @@ class LayersConfig(AppConfig):
     verbose_name = "Layers"
 
     def ready(self) -> None:
-        """Register areas, facilities and the imported-layer family; check every spec."""
+        """Register areas, facilities and the imported-layer family; check every spec; drop
+        a deleted layer's partition after its deletion commits."""
+        from django.db.models.signals import post_delete
+
         from layers import checks, registry
         from layers.layer_specs import (
             IMPORTED_SOURCES,
@@ -19,6 +22,8 @@ class LayersConfig(AppConfig):
             imported_layer,
             imported_layers,
         )
+        from layers.models import Layer
+        from layers.partitions import drop_partitions_after_commit
 
         registry.register("areas", areas_spec)
         registry.register("facilities", facilities_spec)
@@ -31,3 +36,7 @@ class LayersConfig(AppConfig):
             )
         )
         checks.register_checks()
+        # A deleted layer's partition goes once the deletion commits (layers/partitions.py).
+        post_delete.connect(
+            drop_partitions_after_commit, sender=Layer, dispatch_uid="layers-drop-partitions"
+        )

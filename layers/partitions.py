@@ -1,0 +1,150 @@
+"""``layers_feature`` holds one partition per layer (``PARTITION BY LIST (layer_id)``).
+
+A new or replaced layer then pays no incremental index upkeep: an import fills a standalone
+table, builds its indexes once and attaches it (importers/writer.py); a layer made any other
+way (admin, API, ORM) gets an empty partition from a trigger on ``layers_layer``. The
+database functions below are created by migration 0008 and are the one place that knows
+what a partition must look like.
+
+Locks: ``ATTACH PARTITION`` takes SHARE UPDATE EXCLUSIVE on the parent, which readers and
+writers of other layers do not wait for; ``DETACH`` and ``DROP`` take ACCESS EXCLUSIVE on
+it, so they are only ever run last in a transaction, with a short ``lock_timeout``. The
+table has no foreign key to ``layers_layer`` (migration 0008 says why): a row whose layer
+has no partition is refused by the partitioning itself.
+"""
+
+import logging
+
+from django.db import OperationalError, connection, transaction
+from psycopg import sql
+
+log = logging.getLogger(__name__)
+
+# Transaction-local: while it is "own", a new layer row gets no partition from the trigger
+# (the importer brings its own, built and attached as its last step).
+OWN_PARTITION_SETTING = "commonmap.feature_partition"
+
+# How long DETACH / DROP may wait for the parent's lock before giving up (and retrying):
+# while they wait, every reader of layers_feature queues behind them.
+SWAP_LOCK_TIMEOUT = "200ms"
+
+FUNCTIONS = r"""
+-- The name of a layer's partition.
+CREATE OR REPLACE FUNCTION layers_feature_partition_name(layer bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT 'layers_feature_' || layer $$;
+
+-- A standalone table shaped like layers_feature (no index, no constraint but NOT NULL),
+-- whose ids come from the parent's sequence, so that they stay unique across partitions.
+CREATE OR REPLACE FUNCTION layers_feature_new_table(tbl text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE TABLE %I (LIKE layers_feature)', tbl);
+    EXECUTE format('ALTER TABLE %I ALTER id SET DEFAULT nextval(%L::regclass)',
+                   tbl, pg_get_serial_sequence('layers_feature', 'id'));
+END
+$$;
+
+-- The parent's indexes and primary key built once on a filled table, and
+-- CHECK (layer_id = layer): ATTACH then adopts them and skips its partition-bound scan.
+CREATE OR REPLACE FUNCTION layers_feature_prepare(tbl text, layer bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    d text;
+BEGIN
+    FOR d IN
+        SELECT pg_get_indexdef(i.indexrelid) FROM pg_index AS i
+        WHERE i.indrelid = 'layers_feature'::regclass AND NOT i.indisprimary
+        ORDER BY i.indexrelid
+    LOOP
+        EXECUTE regexp_replace(d, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ ',
+                               format('CREATE \1INDEX ON %I ', tbl));
+    END LOOP;
+    FOR d IN
+        SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
+        WHERE c.conrelid = 'layers_feature'::regclass AND c.contype = 'p'
+    LOOP
+        EXECUTE format('ALTER TABLE %I ADD %s', tbl, d);
+    END LOOP;
+    EXECUTE format('ALTER TABLE %I ADD CHECK (layer_id = %s)', tbl, layer);
+END
+$$;
+
+-- SHARE UPDATE EXCLUSIVE on the parent: other layers' readers and writers go on.
+CREATE OR REPLACE FUNCTION layers_feature_attach(tbl text, layer bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE layers_feature ATTACH PARTITION %I FOR VALUES IN (%s)',
+                   tbl, layer);
+END
+$$;
+
+-- Every layer has its partition before any of its features is written, however the layer
+-- was made; the importer brings its own (OWN_PARTITION_SETTING).
+CREATE OR REPLACE FUNCTION layers_feature_partition_of_new_layer() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('commonmap.feature_partition', true) = 'own' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM layers_feature_new_table(layers_feature_partition_name(NEW.id));
+    PERFORM layers_feature_attach(layers_feature_partition_name(NEW.id), NEW.id);
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS layers_feature_partition ON layers_layer;
+CREATE TRIGGER layers_feature_partition AFTER INSERT ON layers_layer
+    FOR EACH ROW EXECUTE FUNCTION layers_feature_partition_of_new_layer();
+
+-- Partitions whose layer is gone (dropped by drop_orphan_partitions, never in the
+-- deleting transaction).
+CREATE OR REPLACE FUNCTION layers_feature_orphans() RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+    SELECT c.relname::text FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'layers_feature'::regclass
+      AND NOT EXISTS (
+          SELECT 1 FROM layers_layer AS l
+          WHERE pg_get_expr(c.relpartbound, c.oid) = format('FOR VALUES IN (''%s'')', l.id))
+    ORDER BY 1
+$$;
+"""
+
+DROP_FUNCTIONS = """
+DROP TRIGGER IF EXISTS layers_feature_partition ON layers_layer;
+DROP FUNCTION IF EXISTS layers_feature_partition_of_new_layer();
+DROP FUNCTION IF EXISTS layers_feature_orphans();
+DROP FUNCTION IF EXISTS layers_feature_attach(text, bigint);
+DROP FUNCTION IF EXISTS layers_feature_prepare(text, bigint);
+DROP FUNCTION IF EXISTS layers_feature_new_table(text);
+DROP FUNCTION IF EXISTS layers_feature_partition_name(bigint);
+"""
+
+
+def partition_name(layer_id: int) -> str:
+    """The table that holds a layer's features."""
+    return f"layers_feature_{int(layer_id)}"
+
+
+def drop_orphan_partitions() -> list[str]:
+    """Drop the (empty) partitions of deleted layers, each in a short transaction of its
+    own that waits at most ``SWAP_LOCK_TIMEOUT`` for the parent's lock; one it could not
+    lock is left for the next call. Returns the tables dropped."""
+    dropped = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT layers_feature_orphans()")
+        names = [row[0] for row in cursor.fetchall()]
+    for name in names:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
+                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
+        except OperationalError:
+            log.warning("partition %s busy, left for the next sweep", name, exc_info=True)
+        else:
+            dropped.append(name)
+    return dropped
+
+
+def drop_partitions_after_commit(sender, **kwargs) -> None:
+    """post_delete of a Layer: once the deletion commits, its partition goes (in its own
+    short transaction, never holding the parent's lock in the deleting one)."""
+    transaction.on_commit(drop_orphan_partitions)
