@@ -5,37 +5,24 @@ opened again, and the request answered as usual."""
 import io
 from wsgiref.util import setup_testing_defaults
 
-import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from geoportal.lean import LeanHandler, is_quiet
+from tests.sessions import other_session
 
 EXPORT = "/api/v1/layers/areas/export/"  # read-only: nothing to clean up
 
 
-def _session(autocommit: bool = True) -> psycopg.Connection:
-    """A session of its own on the test database."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname=settings["NAME"],
-        autocommit=autocommit,
-    )
-
-
 def _terminate(pid: int) -> None:
     """End a backend from another session, waiting until it has gone (its goodbye sent)."""
-    with _session() as other:
+    with other_session(autocommit=True) as other:
         assert other.execute("SELECT pg_terminate_backend(%s, 10000)", [pid]).fetchone()[0]
 
 
 @pytest.mark.django_db
 def test_an_idle_session_is_quiet_a_busy_or_ended_one_is_not():
-    idle, busy = _session(), _session(autocommit=False)
+    idle, busy = other_session(autocommit=True), other_session()
     try:
         assert is_quiet(idle)
         busy.execute("SELECT 1")  # a transaction is open

@@ -19,6 +19,7 @@ from importers.errors import LayerBusy
 from layers.models import Feature, Layer
 from layers.partitions import drop_orphan_partitions, partition_name
 from tests.importers.conftest import do_import, write_csv
+from tests.sessions import dsn
 from tests.tiles.test_point_pyramid import pyramid, recounted
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +54,6 @@ def _own_locks(cursor) -> set[str]:
         "AND relation = 'layers_feature'::regclass"
     )
     return {row[0] for row in cursor.fetchall()}
-
-
-def _dsn() -> str:
-    params = connection.get_connection_params()
-    return psycopg.conninfo.make_conninfo(
-        **{k: v for k, v in params.items() if k in ("dbname", "host", "port", "user", "password")}
-    )
 
 
 def test_a_layer_made_through_the_orm_gets_its_partition_and_holds_no_exclusive_lock():
@@ -183,7 +177,7 @@ def test_a_replace_is_seen_whole_by_other_connections_and_told_to_the_front(tmp_
     layer_id = committed(lambda: Layer.objects.get(slug=SLUG).pk)
 
     def names() -> list[str]:
-        with psycopg.connect(_dsn()) as reader:
+        with psycopg.connect(dsn()) as reader:
             rows = reader.execute(
                 "SELECT name FROM layers_feature WHERE layer_id = %s ORDER BY name", [layer_id]
             )
@@ -207,7 +201,7 @@ def test_a_replace_is_seen_whole_by_other_connections_and_told_to_the_front(tmp_
         finally:
             swap.swap_in = real_swap_in
 
-    listener = psycopg.connect(_dsn(), autocommit=True)
+    listener = psycopg.connect(dsn(), autocommit=True)
     try:
         listener.execute("LISTEN commonmap_front")
         report = committed(replace)
@@ -245,7 +239,7 @@ def test_a_replace_that_cannot_lock_the_table_fails_with_409_and_keeps_the_layer
     first = _csv(tmp_path, ["Cũ"])
     committed(lambda: do_import(first, layer=SLUG, key="ma"))
     monkeypatch.setattr(swap, "SWAP_ATTEMPTS", 2)
-    reader = psycopg.connect(_dsn())  # a long read of another connection holds the table
+    reader = psycopg.connect(dsn())  # a long read of another connection holds the table
     try:
         reader.execute("SELECT count(*) FROM layers_feature")
         with pytest.raises(LayerBusy) as refused, translation.override("en"):
@@ -274,7 +268,7 @@ def test_a_replace_does_not_wait_for_an_open_edit_of_another_layer(tmp_path, com
         return do_import(_csv(tmp_path, ["Mới"], "moi.csv"), layer=SLUG, mode="replace",
                          key="ma")  # fmt: skip
 
-    editor = psycopg.connect(_dsn())  # an edit of another layer's row, not yet committed
+    editor = psycopg.connect(dsn())  # an edit of another layer's row, not yet committed
     try:
         editor.execute("UPDATE layers_layer SET title = 'Đang sửa' WHERE slug = %s",
                        [f"{SLUG}-khac"])  # fmt: skip
@@ -292,7 +286,7 @@ def test_a_replace_holds_writers_of_its_layer_until_it_commits(tmp_path, committ
     real_recount = swap.recount_pyramid
 
     def recount_while_another_writes(table, layer):
-        with psycopg.connect(_dsn()) as writer:
+        with psycopg.connect(dsn()) as writer:
             writer.execute("SET lock_timeout = '200ms'")
             try:
                 writer.execute(

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from feedback.workflow import Actor
 from layers.target_areas import target_area
 from notices import services
 from notices.models import Notice, Status
+from tests.sessions import dsn
 
 pytestmark = pytest.mark.django_db
 
@@ -162,12 +162,6 @@ def test_a_form_body_is_refused_as_another_media_type(people, draft):
     assert response.status_code == 415
 
 
-def _dsn() -> str:
-    params = connection.get_connection_params()
-    keep = {"host", "port", "user", "password", "dbname"}
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if k in keep})
-
-
 @pytest.fixture
 def committed_draft(committed, wards):
     """A draft of the first ward, committed (seen by other connections); deleted afterwards."""
@@ -200,7 +194,7 @@ def test_a_change_waits_for_a_publish_in_flight_and_is_then_refused(committed, c
         except Conflict as refusal:
             outcome["result"] = refusal
 
-    with psycopg.connect(_dsn()) as publisher:
+    with psycopg.connect(dsn()) as publisher:
         # A publish in flight: the row held FOR UPDATE, as services.publish holds it.
         publisher.execute("SELECT 1 FROM notices_notice WHERE id = %s FOR UPDATE", [pk])
         publisher.execute("UPDATE notices_notice SET status = 'published' WHERE id = %s", [pk])

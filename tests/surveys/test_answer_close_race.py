@@ -10,7 +10,6 @@ import uuid
 import psycopg
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.db import connection
 
 from core.errors import Conflict
 from feedback.models import Role, StaffMembership
@@ -18,15 +17,10 @@ from feedback.workflow import actor_for
 from surveys import services
 from surveys.models import AnswerSet, Survey
 from surveys.survey_input import parse_survey
+from tests.sessions import dsn
 from tests.surveys.conftest import inside, survey_body
 
 pytestmark = pytest.mark.django_db
-
-
-def _dsn() -> str:
-    params = connection.get_connection_params()
-    keep = {"host", "port", "user", "password", "dbname"}
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if k in keep})
 
 
 @pytest.fixture
@@ -74,7 +68,7 @@ def test_an_answer_waiting_for_a_close_is_refused(committed, wards, open_survey)
         except Conflict as refusal:
             outcome["result"] = refusal
 
-    with psycopg.connect(_dsn()) as closer:
+    with psycopg.connect(dsn()) as closer:
         # A close in flight: the row held FOR UPDATE, as services.close holds it, not committed.
         closer.execute("SELECT 1 FROM surveys_survey WHERE id = %s FOR UPDATE", [open_survey.pk])
         closer.execute(
@@ -97,7 +91,7 @@ def test_a_close_waits_for_an_answer_in_flight(committed, open_survey, city_acto
     def close() -> None:
         closed["status"] = services.close(city_actor, open_survey.pk).status
 
-    with psycopg.connect(_dsn()) as answering:
+    with psycopg.connect(dsn()) as answering:
         # An answer in flight: the row held FOR SHARE, as services.answer holds it.
         answering.execute("SELECT 1 FROM surveys_survey WHERE id = %s FOR SHARE", [open_survey.pk])
         worker = threading.Thread(target=lambda: committed(close))

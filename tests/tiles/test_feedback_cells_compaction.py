@@ -5,11 +5,11 @@ once, leave every cell counted exactly once."""
 import threading
 import time
 
-import psycopg
 import pytest
 from django.db import connection
 
 from feedback.models import FeedbackItem
+from tests.sessions import other_session
 from tests.tiles.feedback_cells import cells, counted_from_public_points, item_at, ward_and_point
 from tiles import cell_deltas
 from tiles.pyramid import DROP_EMPTY_SQL
@@ -17,18 +17,6 @@ from tiles.pyramid import DROP_EMPTY_SQL
 pytestmark = pytest.mark.django_db
 
 CODES = ("FK1", "FK2", "FK3")
-
-
-def _session() -> psycopg.Connection:
-    """A session of its own on the test database, as a worker or app server has."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname=settings["NAME"],
-    )
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def report(committed):
 
 def test_a_report_committed_during_compaction_stays_pending_and_counts_once(report, committed):
     report("FK1")
-    compactor = _session()
+    compactor = other_session()
     try:
         compactor.execute(cell_deltas.COMPACT_SQL)  # FK1's deltas moved, not yet committed
         report("FK2", 0.01)  # inserts only: it does not wait for the compaction
@@ -64,7 +52,7 @@ def test_a_report_committed_during_compaction_stays_pending_and_counts_once(repo
 
 def test_a_report_in_flight_during_compaction_is_kept_for_the_next_one(report, committed):
     report("FK1")
-    reporter, compactor = _session(), _session()
+    reporter, compactor = other_session(), other_session()
     try:
         with reporter.cursor() as cursor:
             cursor.execute(
@@ -99,7 +87,7 @@ def test_a_report_in_flight_during_compaction_is_kept_for_the_next_one(report, c
 def test_two_compactions_at_once_fold_each_delta_once(report):
     report("FK1")
     report("FK2", 0.02)
-    first, second = _session(), _session()
+    first, second = other_session(), other_session()
     second_pid = second.info.backend_pid
     try:
         first.execute(cell_deltas.COMPACT_SQL)

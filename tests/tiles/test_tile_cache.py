@@ -4,7 +4,6 @@ before an unseen or in-flight write is never kept (tiles/cache.py); tiles are se
 
 import gzip
 
-import psycopg
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
@@ -12,6 +11,7 @@ from django.db import connection
 
 from layers.facilities import assign_wards
 from layers.models import AdministrativeArea, Facility, FacilityCategory, Feature, Layer
+from tests.sessions import other_session
 from tests.tiles.mvt_client import BEN_THANH, decode, fetch
 from tests.tiles.xyz import tile_of
 from tiles import cache
@@ -109,21 +109,9 @@ def _snapshot() -> str:
         return cursor.fetchone()[0]
 
 
-def _other_session() -> psycopg.Connection:
-    """A second session on the test database, as another app server would have."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname=settings["NAME"],
-    )
-
-
 def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
     """Another session holds the writers' shared lock (as the triggers take it until commit)."""
-    other = _other_session()
+    other = other_session()
     snapshot = _snapshot()
     z = 14
     x, y = tile_of(106.2, 11.3, z)
@@ -143,7 +131,7 @@ def test_store_refuses_while_a_write_to_the_layer_is_in_flight():
 def test_store_gives_way_to_a_writer_that_is_deleting_tiles():
     """A writer takes the layer's store lock exclusively for a moment before it deletes
     cached tiles; a store in that moment is skipped instead of racing the delete."""
-    other = _other_session()
+    other = other_session()
     snapshot = _snapshot()
     z = 14
     x, y = tile_of(106.2, 11.3, z)
