@@ -84,39 +84,21 @@ def _features_sql(spec: LayerSpec, z: int) -> sql.Composed:
     )
 
 
-def _cells_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
-    """The pyramid rows of this layer inside the tile (level z: 64 × 64 cells per tile)."""
-    return _file(
-        "mvt_pyramid_rows",
-        layer=sql.Literal(spec.slug),
-        z=sql.Literal(z),
-        x=sql.Literal(x),
-        y=sql.Literal(y),
-        cells=sql.Literal(CELLS),
-        last=sql.Literal(CELLS - 1),
-    )
-
-
-def _delta_cells_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
-    """The layer's compacted cells plus its pending deltas inside the tile, summed per cell
-    and group (tiles/cell_deltas.py): the same columns as ``_cells_in_tile``."""
-    return _file(
-        "mvt_delta_rows",
-        layer=sql.Literal(spec.slug),
-        z=sql.Literal(z),
-        x=sql.Literal(x),
-        y=sql.Literal(y),
-        cells=sql.Literal(CELLS),
-        last=sql.Literal(CELLS - 1),
-        scale=sql.Literal(1 << (TOP_LEVEL - z)),
-    )
-
-
 def _rows_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
-    """The cells of the layer inside the tile, from the pyramid or from pyramid and deltas."""
+    """The cells of the layer inside the tile (level z: 64 × 64 cells per tile): the pyramid
+    rows, or for a layer clustered from deltas the compacted cells plus its pending deltas,
+    summed per cell and group (tiles/cell_deltas.py), with the same columns."""
+    where = {
+        "layer": sql.Literal(spec.slug),
+        "z": sql.Literal(z),
+        "x": sql.Literal(x),
+        "y": sql.Literal(y),
+        "cells": sql.Literal(CELLS),
+        "last": sql.Literal(CELLS - 1),
+    }
     if spec.cluster_source == "deltas":
-        return _delta_cells_in_tile(spec, z, x, y)
-    return _cells_in_tile(spec, z, x, y)
+        return _file("mvt_delta_rows", scale=sql.Literal(1 << (TOP_LEVEL - z)), **where)
+    return _file("mvt_pyramid_rows", **where)
 
 
 def _clusters_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:

@@ -130,15 +130,14 @@ def recount_layer_sql(source: str = "layers_feature") -> str:
     The cells go in with a plain INSERT, half the cost of ON CONFLICT (a speculative
     insertion per row). The DELETE has just removed the layer's cells, and while the import
     holds its layer no one else writes one: a new layer is invisible to others; a replaced
-    one is locked FOR UPDATE, which blocks every insert of a feature into it (the foreign
-    key's KEY SHARE). A write that still reached the layer's cells meanwhile (an edit of
-    one of the old rows while they are still there, a whole-pyramid rebuild after a
-    category rename) was miscounted under ON CONFLICT, its delta added to the new counts;
-    now the import fails on the primary key (unique_violation) and can be run again.
+    one's partition is locked against writes until the import commits
+    (importers/swap.py ``hold_writers``). A write that still reached the layer's cells
+    meanwhile (a whole-pyramid rebuild after a category rename) was miscounted under ON
+    CONFLICT, its delta added to the new counts; now the import fails on the primary key
+    (unique_violation) and can be run again.
 
     The slug is a parameter, not a subquery: the planner then finds the layer's cells
     through the primary key instead of reading the whole table (2-4 s at 2,000,000 points)."""
-    top = cell_size(TOP_LEVEL)
     ctes = [
         # The layer, if its points are counted at all, and its groups' names.
         "lay AS MATERIALIZED (SELECT id, slug::text AS slug, cluster_attributes, "
@@ -156,8 +155,7 @@ def recount_layer_sql(source: str = "layers_feature") -> str:
         "ELSE ST_PointOnSurface(t.geom) END, 3857) AS p, t.attributes "
         f"FROM {source} AS t WHERE t.layer_id = (SELECT id FROM lay) "
         "AND NOT ST_IsEmpty(t.geom) OFFSET 0) AS m)",
-        f"l{TOP_LEVEL} AS (SELECT floor((x + {HALF!r}) / {top!r})::int AS cx, "
-        f"floor(({HALF!r} - y) / {top!r})::int AS cy, grp, count(*)::int AS n, "
+        f"l{TOP_LEVEL} AS (SELECT {top_cells_sql('x', 'y')}, grp, count(*)::int AS n, "
         "sum(x) AS sx, sum(y) AS sy FROM pts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)",
     ]
     for level in range(TOP_LEVEL - 1, -1, -1):
