@@ -5,14 +5,16 @@ from urllib.parse import urlsplit
 
 import requests
 from django.contrib.gis.geos import Point
-from django.db import connection
 
-from feedback.models import FeedbackItem
 from layers.models import Feature, Layer
-from notifications.models import Notification
+from tests import committed_reports
 
 # Every answer the front keeps is tagged: this ban forgets all of them.
 FORGET_ALL = "obj.http.x-cm-layers ~ ."
+
+# The addresses this package's requests came from (``request_from``'s, and the loopback of
+# every other client): the app behind the front counts anonymous reports per address.
+SENT_FROM = {committed_reports.LOOPBACK}
 
 
 def ban(front_url: str, expression: str) -> requests.Response:
@@ -30,6 +32,7 @@ def request_from(
 ) -> tuple[int, dict[str, str], bytes]:
     """One request sent from the local address ``source`` (127.0.0.2, ...: every 127/8
     address is this machine's), as another caller would: (status, headers, body)."""
+    SENT_FROM.add(source)
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(
         parts.hostname, parts.port, timeout=30, source_address=(source, 0)
@@ -44,18 +47,9 @@ def request_from(
 
 
 def remove_reports(codes: list[str]) -> None:
-    """Reports a test sent, and the delivery jobs of their notifications (which outlive
-    them, and which the outbox tests, later in the suite, count)."""
-    jobs = list(
-        Notification.objects.filter(item__tracking_code__in=codes).values_list("pk", flat=True)
-    )
-    FeedbackItem.objects.filter(tracking_code__in=codes).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM procrastinate_jobs WHERE task_name = 'notifications.deliver' "
-            "AND (args->>'notification_id')::bigint = ANY(%s)",
-            [jobs],
-        )
+    """Reports a test sent, with all they wrote (tests/committed_reports.py), and the
+    rate-limit windows of every address this package sent from."""
+    committed_reports.remove_reports(codes, callers=sorted(SENT_FROM))
 
 
 def point_layer(slug: str, title: str, points: list[tuple[str, tuple]], public: bool) -> Layer:

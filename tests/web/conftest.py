@@ -30,6 +30,7 @@ import requests
 from django.db import connection, connections
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
+from tests import committed_reports
 from tests.residents.idp import LocalIdentityProvider
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,8 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT_S = 60
 MANAGE = ROOT / "manage.py"
+# Fixtures through which a test commits rows, or has the served app commit them.
+COMMITTING = {"server_url", "read_db", "committed"}
 
 T = TypeVar("T")
 
@@ -300,3 +303,21 @@ def read_db(django_db_setup, django_db_blocker) -> Callable[[Callable[[], T]], T
             return pool.submit(in_worker_thread, query).result()
 
     return read
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_report_left_behind(request) -> Iterator[None]:
+    """Fail the module if what its reports wrote is still there once its fixtures are
+    done: a row of a table reports write to, a delivery job, or a share of the map's or
+    the dashboard's sums (tests/committed_reports.py). Autouse, so set up before the
+    module's own fixtures and torn down after them. A module that never commits is not
+    checked, so that it alone never creates the test database."""
+    tests = [test for test in request.session.items if test.module is request.module]
+    if not any(COMMITTING & set(test.fixturenames) for test in tests):
+        yield
+        return
+    read_db = request.getfixturevalue("read_db")
+    before = read_db(committed_reports.mark)
+    yield
+    left = read_db(lambda: committed_reports.made_since(before))
+    assert not left, f"{request.module.__name__} left what its reports wrote: {left}"

@@ -22,6 +22,7 @@ from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem, Role, StaffMembership
 from feedback.workflow import Actor
 from layers.models import AdministrativeArea
+from tests.committed_reports import remove_items
 from tests.web.helpers import SIZES, axe_violations, save_screenshots
 from tests.web.map_helpers import NO_WEBGL
 
@@ -97,7 +98,7 @@ def report_code(read_db):
 
     pk, code = read_db(create)
     yield code
-    read_db(lambda: FeedbackItem.objects.filter(pk=pk).delete())
+    read_db(lambda: remove_items(FeedbackItem.objects.filter(pk=pk)))
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from playwright.sync_api import Page, expect
 
 from feedback.models import FeedbackCategory, FeedbackItem, Role, StaffMembership
 from layers.models import AdministrativeArea
+from tests.committed_reports import remove_items
 from tests.web.helpers import assert_accessible, save_screenshots
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,7 @@ def wards(read_db):
         return [(w.code, w.name) for w in found]
 
     def remove():
-        FeedbackItem.objects.filter(tracking_code__startswith="BD-").delete()
+        remove_items(FeedbackItem.objects.filter(tracking_code__startswith="BD-"))
         FeedbackCategory.objects.filter(code="thu-bang-dieu-hanh").delete()
         User.objects.filter(username__in=["lanh_dao_web", "can_bo_web"]).delete()
 

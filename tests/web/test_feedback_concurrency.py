@@ -17,16 +17,18 @@ from apikeys.keys import create_key
 from apikeys.models import ApiKey
 from feedback.models import FeedbackItem, IdempotencyRecord
 from layers.models import AdministrativeArea
+from tests.committed_reports import remove_items
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def service_key(read_db):
-    """A committed key with the feedback scope; its items are deleted afterwards."""
+    """A committed key with the feedback scope; its items are removed afterwards with all
+    they wrote (sent with the key, they count in no anonymous rate-limit window)."""
     key, raw = read_db(lambda: create_key(f"race-{uuid.uuid4().hex[:6]}", ["feedback"]))
     yield raw
-    read_db(lambda: FeedbackItem.objects.filter(api_key_id=key.pk).delete())
+    read_db(lambda: remove_items(FeedbackItem.objects.filter(api_key_id=key.pk)))
     read_db(lambda: ApiKey.objects.filter(pk=key.pk).delete())
 
 

@@ -8,6 +8,7 @@ from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem
 from feedback.workflow import Actor
 from layers.models import AdministrativeArea
+from tests.committed_reports import remove_items
 from tests.web.helpers import assert_accessible
 from tests.web.map_helpers import open_map
 
@@ -41,7 +42,7 @@ def report(read_db):
 
     pk, code, lon, lat = read_db(create)
     yield {"code": code, "lon": lon, "lat": lat}
-    read_db(lambda: FeedbackItem.objects.filter(pk=pk).delete())
+    read_db(lambda: remove_items(FeedbackItem.objects.filter(pk=pk)))
 
 
 def test_a_click_on_a_report_shows_its_public_fields_only(

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem
 from feedback.workflow import Actor
+from tests.committed_reports import remove_items
 from tests.web.helpers import assert_accessible
 from tests.web.test_report_send import (
     CATEGORY,
@@ -33,7 +34,7 @@ def ben_thanh(server_url) -> dict:
 
 @pytest.fixture
 def open_report_nearby(read_db, ben_thanh):
-    """A committed open litter report 10 m from that place, deleted afterwards."""
+    """A committed open litter report 10 m from that place, removed afterwards."""
 
     def create() -> tuple[int, str]:
         item = submit(
@@ -50,7 +51,7 @@ def open_report_nearby(read_db, ben_thanh):
 
     pk, code = read_db(create)
     yield code
-    read_db(lambda: FeedbackItem.objects.filter(pk=pk).delete())
+    read_db(lambda: remove_items(FeedbackItem.objects.filter(pk=pk)))
 
 
 def test_an_open_report_nearby_is_offered_to_follow_instead(

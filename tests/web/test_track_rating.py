@@ -11,6 +11,7 @@ from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem, Role, StaffMembership
 from feedback.workflow import Actor, transition
 from layers.models import AdministrativeArea
+from tests.committed_reports import remove_items
 from tests.web.helpers import assert_accessible, save_screenshots, sign_in
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,7 @@ def resolved(read_db) -> dict:
     yield made
 
     def remove() -> None:
-        FeedbackItem.objects.filter(pk=made["pk"]).delete()
+        remove_items(FeedbackItem.objects.filter(pk=made["pk"]))
         User.objects.filter(username__in=[RESIDENT, STAFF]).delete()
 
     read_db(remove)

@@ -6,18 +6,18 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from feedback.intake import Submission, submit
 from feedback.models import FeedbackItem, Role, StaffMembership
 from feedback.workflow import Actor
 from layers.models import AdministrativeArea
+from tests.committed_reports import forget_contact_reads, remove_reports
 
 PASSWORD = "ban-lam-viec-mat-khau-7"
 REPORTER_NAME = "Trần Thị Gọi"
 REPORTER_PHONE = "0911222333"
-FROZEN = "feedback_contactaccess_frozen"  # the append-only log's trigger
 
 
 def _neighbours() -> tuple[AdministrativeArea, AdministrativeArea]:
@@ -88,27 +88,16 @@ def create(prefix: str) -> dict:
 
 
 def remove(data: dict, extra_codes: Callable[[], list[str]] | None = None) -> None:
-    """Delete what ``create`` made (and items the tests made), merged items first.
+    """Delete what ``create`` made (and items the tests made) with all they wrote
+    (tests/committed_reports.py), and the people.
 
-    Staff reads of contact details are logged in an append-only table (its trigger refuses
-    UPDATE and DELETE): on the test database only, the test's own rows are taken out with
-    the trigger off for the one transaction, so no item or user of the test is left."""
-    assert connection.settings_dict["NAME"].startswith("test_"), "only on a test database"
+    Staff reads of contact details are logged in an append-only table that refuses the
+    SET NULL a deleted user would need: the people's own rows are taken out first."""
     codes = list(data["items"].values()) + (extra_codes() if extra_codes else [])
-    items = FeedbackItem.objects.filter(tracking_code__in=codes)
     users = User.objects.filter(username__in=data["users"].values())
-    item_ids = list(items.values_list("pk", flat=True))
-    user_ids = list(users.values_list("pk", flat=True))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE feedback_contactaccess DISABLE TRIGGER {FROZEN}")
-        cursor.execute(
-            "DELETE FROM feedback_contactaccess WHERE item_id = ANY(%s) OR user_id = ANY(%s)",
-            [item_ids, user_ids],
-        )
-        cursor.execute(f"ALTER TABLE feedback_contactaccess ENABLE TRIGGER {FROZEN}")
-        items.filter(merged_into__isnull=False).delete()
-        items.delete()
-        users.delete()
+    forget_contact_reads(users=list(users.values_list("pk", flat=True)))
+    remove_reports(codes)
+    users.delete()
 
 
 def real_errors(errors: list[str]) -> list[str]:
