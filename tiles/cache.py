@@ -54,18 +54,30 @@ def read_or_make_sql(key: str, z: int, x: int, y: int, make: sql.Composable) -> 
     )
 
 
-def cached_visible(
-    key: str, imported: list[str], staff: bool, z: int, x: int, y: int
-) -> tuple[bytes, str] | None:
-    """The stored tile, only if every imported layer in it exists, is not hidden, and is
-    public or ``staff`` may see staff-only layers: one query for a warm tile."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            load_sql("cache_read_visible"),
-            {"key": key, "imported": imported, "staff": staff, "z": z, "x": x, "y": y},
-        )
-        row = cursor.fetchone()
-    return (bytes(row[0]), row[1]) if row else None
+def read_or_make_imported_sql(
+    key: str,
+    imported: list[str],
+    versions: list[str | None],
+    staff: bool,
+    z: int,
+    x: int,
+    y: int,
+    make: sql.Composable,
+) -> sql.Composed:
+    """One statement for a tile naming imported layers (tiles/sql/
+    cache_read_or_make_imported.sql): the stored tile if the caller may see every one of
+    them, else, only when every spec is still at ``versions`` (None: not known), the tile
+    made by ``make``. Composed whole, like the tile statement it holds: no parameters."""
+    return sql.SQL(load_sql("cache_read_or_make_imported")).format(
+        key=sql.Literal(key),
+        slugs=sql.Literal(imported),
+        versions=sql.Literal(versions),
+        staff=sql.Literal(staff),
+        z=sql.Literal(z),
+        x=sql.Literal(x),
+        y=sql.Literal(y),
+        make=make,
+    )
 
 
 def store(

@@ -11,13 +11,23 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 from core.errors import InvalidParameter
+from layers.layer_specs import imported_spec
 from layers.models import Layer
-from layers.registry import get_layer
+from layers.registry import get_layer, registered_slugs, reserved_slugs
 from layers.spec import LayerSpec, can_see_restricted_layers
 from tiles import cache
 from tiles.mvt import MAX_ZOOM, tile_sql
+from tiles.sql import load_sql
 
 MAX_LAYERS = 10
+# Imported layers' specs kept by this process, slug → (version of the row, spec): a cold
+# tile's statement is built from them and makes the tile only if every version is still
+# its row's (tiles/sql/cache_read_or_make_imported.sql); a stale one is built again, never
+# drawn. Bounded: when full it starts again (layers are few; slugs of deleted ones linger).
+_imported_specs: dict[str, tuple[str, LayerSpec]] = {}
+MAX_IMPORTED_SPECS = 1000
+# The making branch of a statement whose specs are not all known: never executed.
+_NOTHING = sql.SQL("SELECT NULL::bytea, NULL::text")
 
 
 def slugs_in(raw: str) -> list[str]:
@@ -79,6 +89,58 @@ def render_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, 
 def compute_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:
     """Make the tile in PostGIS, keep it in the cache if it cannot be stale, return it."""
     return _keep(specs, z, x, y, *make_tile(specs, z, x, y))
+
+
+def imported_tile(slugs: list[str], user, z: int, x: int, y: int) -> tuple[bytes, str, bool]:
+    """(gzip data, etag, whether it holds a staff-only layer) of a tile naming imported
+    layers: one round trip for a stored tile, two (and the store) for a new one whose
+    layers' specs this process knows and are current. A stale or unknown spec is built
+    again and the statement rerun; a layer the caller may not see is the 404 of
+    ``specs_named``, exactly as for any other layer."""
+    builtin = registered_slugs()
+    imported = [s for s in slugs if s not in builtin]
+    key = ",".join(slugs)
+    # A word reserved by another app never names an imported layer, whatever the rows say.
+    if reserved_slugs().isdisjoint(imported):
+        staff = can_see_restricted_layers(user)
+        for _attempt in range(2):
+            known = [_imported_specs.get(slug) for slug in imported]
+            specs = None
+            if None not in known:
+                by_slug = {slug: spec for slug, (_v, spec) in zip(imported, known, strict=True)}
+                specs = [by_slug[s] if s in by_slug else get_layer(s, user) for s in slugs]
+            versions = [entry[0] if entry else None for entry in known]
+            make = tile_sql(specs, z, x, y) if specs else _NOTHING
+            statement = cache.read_or_make_imported_sql(
+                key, imported, versions, staff, z, x, y, make
+            )
+            outcome, payload, text, staff_only = _within_budget(statement)
+            if outcome == "hit":
+                return bytes(payload), text, staff_only
+            if outcome == "made":
+                return (*_keep(specs, z, x, y, bytes(payload or b""), text), staff_only)
+            if outcome == "hidden":
+                break
+            refresh_imported_specs(imported)
+    # Not visible (NotFound here), or a layer that changed twice while we looked: the
+    # path of a tile without known specs.
+    specs = specs_named(key, user)
+    return (*compute_tile(specs, z, x, y), has_staff_only(imported, user))
+
+
+def refresh_imported_specs(slugs: list[str]) -> None:
+    """Build the specs of these imported layers again from their rows, each with the
+    version of the row it was built from (one query); forget those with no row."""
+    rows = Layer.objects.raw(load_sql("imported_layer_versions"), {"slugs": list(slugs)})
+    found = {layer.slug: layer for layer in rows}
+    if len(_imported_specs) + len(found) > MAX_IMPORTED_SPECS:
+        _imported_specs.clear()
+    for slug in slugs:
+        layer = found.get(slug)
+        if layer is None:
+            _imported_specs.pop(slug, None)
+        else:
+            _imported_specs[slug] = (layer.version, imported_spec(layer))
 
 
 def builtin_tile(specs: list[LayerSpec], z: int, x: int, y: int) -> tuple[bytes, str]:

@@ -14,17 +14,8 @@ from django.views.decorators.http import require_GET
 from core import front
 from core.errors import json_errors
 from layers.registry import registered_slugs, restricted_builtin_slugs
-from layers.spec import can_see_restricted_layers
 from logins.basic import basic_auth
-from tiles import cache
-from tiles.services import (
-    builtin_tile,
-    check_tile,
-    compute_tile,
-    has_staff_only,
-    slugs_in,
-    specs_named,
-)
+from tiles.services import builtin_tile, check_tile, imported_tile, slugs_in, specs_named
 from tiles.style import style_for
 from tiles.tilejson import tilejson_for
 
@@ -56,24 +47,20 @@ def tile(request, layers: str, z: int, x: int, y: int):
     """One tile: 200 (gzip when accepted), 204 when empty, 304 when the ETag matches."""
     slugs = slugs_in(layers)
     check_tile(z, x, y)
-    # The warm path: one query finds the tile (and checks that the caller may see its
-    # imported layers: their specs, a query, are only built for a tile that must be made).
-    builtin = registered_slugs()
-    imported = [s for s in slugs if s not in builtin]
     # A built-in layer that is not public is checked against its own permission first (a
     # 404 to whoever may not see it), and its tiles are never shared.
     restricted = [s for s in slugs if s in restricted_builtin_slugs()]
     if restricted:
         specs_named(",".join(restricted), request.user)
-    if not imported:  # built-in layers only: the lookup and, on a miss, the tile at once
+    builtin = registered_slugs()
+    # Either way one round trip finds the tile, or makes it when none is stored (imported
+    # layers: and says whether the caller may see them and whether any is staff-only).
+    if all(s in builtin for s in slugs):
         data, etag = builtin_tile(specs_named(layers, request.user), z, x, y)
-    elif hit := cache.cached_visible(
-        ",".join(slugs), imported, can_see_restricted_layers(request.user), z, x, y
-    ):
-        data, etag = hit
+        private = bool(restricted)
     else:
-        data, etag = compute_tile(specs_named(layers, request.user), z, x, y)
-    private = bool(restricted) or has_staff_only(imported, request.user)
+        data, etag, staff_only = imported_tile(slugs, request.user, z, x, y)
+        private = bool(restricted) or staff_only
     if request.headers.get("If-None-Match", "").strip() in (f'"{etag}"', f'W/"{etag}"', "*"):
         response = HttpResponse(status=304)
     elif not data:
