@@ -15,7 +15,7 @@ sums within 1e-9), or the script stops: a fast wrong recount is not a result.
 Printed per size: the cells written, the old statement (the baseline: per-point
 PointOnSurface and a LATERAL list of groups, hash aggregates, one sort of every level, an
 INSERT ... ON CONFLICT), the new one and the ratio; then where the new one's time goes:
-  level-15 floor   ``SELECT count(*)`` over the level-15 ``GROUP BY`` of the points
+  finest floor     ``SELECT count(*)`` over the finest level's ``GROUP BY`` of the points
                    (ST_Transform and one aggregate, nothing written);
   counting alone   the new statement writing into a temporary table (no WAL, no index):
                    everything but the write;
@@ -77,8 +77,8 @@ def old_recount_sql() -> str:
     )
 
 
-def level15_floor_sql() -> str:
-    """The level-15 cells of the layer counted, nothing written (parameter: its id)."""
+def finest_floor_sql() -> str:
+    """The finest level's cells of the layer counted, nothing written (parameter: its id)."""
     size = cell_size(TOP_LEVEL)
     return (
         "SELECT count(*) FROM (SELECT floor((x + {h}) / {s})::int, floor(({h} - y) / {s})::int, "
@@ -139,13 +139,13 @@ def same_cells(old: tuple, new: tuple) -> bool:
 
 
 def floors(layer: Layer) -> tuple[float, float, float]:
-    """Level-15 GROUP BY floor, the new statement into a temporary table, and the plain
+    """Finest-level GROUP BY floor, the new statement into a temporary table, and the plain
     INSERT of those cells into tiles_pointcell (rolled back)."""
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
         started = time.perf_counter()
-        cursor.execute(level15_floor_sql(), [layer.pk])
-        level15 = time.perf_counter() - started
+        cursor.execute(finest_floor_sql(), [layer.pk])
+        finest = time.perf_counter() - started
         cursor.execute("RESET jit")
         cursor.execute("DROP TABLE IF EXISTS bench_cells")
         cursor.execute("CREATE TEMP TABLE bench_cells (LIKE tiles_pointcell)")
@@ -163,7 +163,7 @@ def floors(layer: Layer) -> tuple[float, float, float]:
             writing = time.perf_counter() - started
             transaction.set_rollback(True)
         cursor.execute("DROP TABLE bench_cells")
-    return level15, counting, writing
+    return finest, counting, writing
 
 
 def run_layer(layer: Layer, count: int, repeats: int) -> None:
@@ -179,9 +179,9 @@ def run_layer(layer: Layer, count: int, repeats: int) -> None:
         if set(new_levels.values()) != {count}:
             sys.exit(f"{layer.slug}: not every point counted once per level: {new_levels}")
     old, new = min(old_times), min(new_times)
-    level15, counting, writing = floors(layer)
+    finest, counting, writing = floors(layer)
     row(f"{layer.slug}: {new_check[0]:,} cells", f"{old:.2f}", f"{new:.2f}", f"{old / new:.2f}x")
-    row("  level-15 GROUP BY floor", "", f"{level15:.2f}", f"{level15 / new:.2f} of new")
+    row(f"  level-{TOP_LEVEL} GROUP BY floor", "", f"{finest:.2f}", f"{finest / new:.2f} of new")
     row(
         "  counting alone (into a temp table)",
         "",

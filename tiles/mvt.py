@@ -8,6 +8,9 @@ with counts (total and per group, e.g. category) instead of points below their
 ``cluster_below`` zoom, and up to zoom 15 wherever a tile would hold more than
 ``MAX_POINTS_PER_TILE`` points: the cells come from the point-count pyramid
 (tiles/pyramid.py), so a low-zoom tile over two million points reads a few thousand rows.
+The pyramid keeps levels up to ``TOP_LEVEL`` (14); a dense zoom-15 tile counts its cells
+from its points as it is made. Whether a tile is dense is read from the one cell six
+levels up that covers it exactly.
 A layer whose ``cluster_source`` is "grid" (feedback: rows written one at a time by many
 clients) has its cells counted from the tile's points instead, below ``cluster_below`` only;
 one whose source is "deltas" (feedback) reads the pyramid's compacted cells plus the pending
@@ -26,6 +29,8 @@ EXTENT = 4096
 BUFFER = 64  # tile units each side: lines and labels cross tile edges cleanly
 CELLS = 64  # aggregate grid: CELLS × CELLS cells per tile
 MAX_POINTS_PER_TILE = 8000  # about 200 KB of points; denser tiles carry cells instead
+CELLS_UP_TO_ZOOM = 15  # zoom 16 and beyond always carry points
+TILE_CELL_LEVELS = 6  # a level-z cell is 1/64 (2^-6) of a zoom-z tile: a zoom-(z+6) tile
 WEB_MERCATOR_WIDTH = 40075016.685578488  # metres, the whole world at z0
 
 
@@ -84,17 +89,18 @@ def _features_sql(spec: LayerSpec, z: int) -> sql.Composed:
     )
 
 
-def _rows_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
-    """The cells of the layer inside the tile (level z: 64 × 64 cells per tile): the pyramid
-    rows, or for a layer clustered from deltas the compacted cells plus its pending deltas,
-    summed per cell and group (tiles/cell_deltas.py), with the same columns."""
+def _rows_in_tile(spec: LayerSpec, z: int, x: int, y: int, cells: int = CELLS) -> sql.Composed:
+    """The cells of the layer inside the tile (level z: 64 × 64 cells per tile, or
+    ``cells`` × ``cells``): the pyramid rows, or for a layer clustered from deltas the
+    compacted cells plus its pending deltas, summed per cell and group
+    (tiles/cell_deltas.py), with the same columns."""
     where = {
         "layer": sql.Literal(spec.slug),
         "z": sql.Literal(z),
         "x": sql.Literal(x),
         "y": sql.Literal(y),
-        "cells": sql.Literal(CELLS),
-        "last": sql.Literal(CELLS - 1),
+        "cells": sql.Literal(cells),
+        "last": sql.Literal(cells - 1),
     }
     if spec.cluster_source == "deltas":
         return _file("mvt_delta_rows", scale=sql.Literal(1 << (TOP_LEVEL - z)), **where)
@@ -102,8 +108,20 @@ def _rows_in_tile(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
 
 
 def _clusters_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
-    """Cells with counts from the pyramid: ``count``, and ``count_<attribute>_<value>``."""
+    """Cells with counts from the pyramid: ``count``, and ``count_<attribute>_<value>``;
+    beyond the pyramid's finest level, the same cells counted from the tile's points."""
+    if z > TOP_LEVEL:
+        return _grid_sql(spec, z)
     return _file("mvt_pyramid_cells", extent=sql.Literal(EXTENT), rows=_rows_in_tile(spec, z, x, y))
+
+
+def _count_rows(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
+    """Rows whose total (group '') is the number of the layer's points in the tile: from
+    zoom 6 on, the one cell six levels up that is this tile (level z - 6 cells are zoom-z
+    tiles, numbered alike), so one row instead of up to 64 × 64; below, the tile's own."""
+    if z >= TILE_CELL_LEVELS:
+        return _rows_in_tile(spec, z - TILE_CELL_LEVELS, x, y, cells=1)
+    return _rows_in_tile(spec, z, x, y)
 
 
 def _grid_sql(spec: LayerSpec, z: int) -> sql.Composed:
@@ -154,7 +172,7 @@ def _layer_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
         return _file("mvt_layer", name=name, extent=sql.Literal(EXTENT), rows=rows)
 
     points = mvt(_features_sql(spec, z))
-    if spec.cluster_below is None or z > TOP_LEVEL:
+    if spec.cluster_below is None or z > CELLS_UP_TO_ZOOM:
         return points
     if spec.cluster_source == "grid":
         return mvt(_grid_sql(spec, z)) if clustered(spec, z) else points
@@ -163,7 +181,7 @@ def _layer_sql(spec: LayerSpec, z: int, x: int, y: int) -> sql.Composed:
     # Dense tiles below zoom 16 carry cells too: the pyramid says how many points there are.
     return _file(
         "mvt_dense_or_points",
-        rows=_rows_in_tile(spec, z, x, y),
+        rows=_count_rows(spec, z, x, y),
         max_points=sql.Literal(MAX_POINTS_PER_TILE),
         cells=mvt(_clusters_sql(spec, z, x, y)),
         points=points,

@@ -5,7 +5,8 @@ clustered tile at zoom z reads at most 64 × 64 rows however many points it cove
 per layer and group: grp '' counts every point, grp "category=cho" those of one value of
 a counted attribute; with coordinate sums so that a cell is drawn at the mean of its
 points. Triggers keep it current (migration 0003): each write statement adds its new rows
-and subtracts its old ones, level 15 from the rows, every coarser level from the one below.
+and subtracts its old ones, level ``TOP_LEVEL`` from the rows, every coarser level from the one
+below.
 
 The pyramid counts the tables of ``COUNTED_TABLES`` only (its triggers are migrations
 0003, 0004 and 0006, over ``FEATURE_ROWS`` and ``FACILITY_ROWS``); a newly declared point
@@ -18,7 +19,12 @@ it in (importers/swap.py: that table has no trigger), in the same transaction.
 
 WORLD = 40075016.685578488  # Web Mercator width in metres
 HALF = WORLD / 2
-TOP_LEVEL = 15  # tiles at zoom 16 and beyond always carry points
+# The finest level kept. A cell at level z is drawn only in a zoom-z tile holding more than
+# MAX_POINTS_PER_TILE points (tiles/mvt.py), and the finest level's cells are about one per
+# point: at a million points spread over the city, level 15 was 750,000 of 1,740,000 cells and
+# no zoom-15 tile was dense enough to draw one. So level 15 is not kept: a dense zoom-15 tile
+# counts its cells from its points as it is made, and zoom 16 and beyond always carry points.
+TOP_LEVEL = 14
 CELLS_PER_TILE_SIDE = 64
 
 

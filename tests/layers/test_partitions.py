@@ -21,6 +21,7 @@ from layers.partitions import drop_orphan_partitions, partition_name
 from tests.importers.conftest import do_import, write_csv
 from tests.sessions import dsn
 from tests.tiles.test_point_pyramid import pyramid, recounted
+from tiles.pyramid import TOP_LEVEL
 
 pytestmark = pytest.mark.django_db
 SLUG = "phan-vung"
@@ -144,12 +145,13 @@ def test_the_pyramid_equals_a_rebuild_after_a_create_and_a_replace(tmp_path):
     do_import(_csv(tmp_path, ["Một", "Hai", "Ba"]), layer=SLUG, key="ma")
     built = _counts()
     recounted()
-    assert built == _counts() and sum(n for k, n in built.items() if k[0] == SLUG) == 3 * 16
+    levels = TOP_LEVEL + 1
+    assert built == _counts() and sum(n for k, n in built.items() if k[0] == SLUG) == 3 * levels
     do_import(_csv(tmp_path, ["Bốn"], "moi.csv"), layer=SLUG, mode="replace", key="ma")
     built = _counts()
     recounted()
     assert built == _counts()
-    assert {k[1]: n for k, n in built.items() if k[0] == SLUG} == {z: 1 for z in range(16)}
+    assert {k[1]: n for k, n in built.items() if k[0] == SLUG} == {z: 1 for z in range(levels)}
 
 
 def test_a_feature_of_no_layer_is_refused_without_a_foreign_key():

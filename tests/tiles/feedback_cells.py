@@ -16,7 +16,7 @@ from layers.models import AdministrativeArea
 
 WORLD = 40075016.685578488
 HALF = WORLD / 2
-TOP = 15
+TOP = 14  # the pyramid's finest level (tiles/pyramid.py TOP_LEVEL), written out again here
 
 
 def ward_and_point() -> tuple[AdministrativeArea, tuple[float, float]]:

@@ -25,6 +25,7 @@ from tests.tiles.feedback_cells import (
 from tests.tiles.mvt_client import decode, fetch
 from tests.tiles.xyz import tile_of
 from tiles import cell_deltas
+from tiles.pyramid import TOP_LEVEL
 from tiles.tasks import compact_cell_deltas
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_every_level_counts_each_public_item_once(place):
         )
         per_level = dict(cursor.fetchall())
     public = FeedbackItem.objects.filter(status__in=PUBLIC_STATUSES).count()
-    assert set(per_level) == set(range(16))
+    assert set(per_level) == set(range(TOP_LEVEL + 1))
     assert set(per_level.values()) == {public}
 
 

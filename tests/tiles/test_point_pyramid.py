@@ -12,6 +12,7 @@ from django.db import connection
 from layers.models import Facility, FacilityCategory, Feature, Layer
 from tests.tiles.xyz import tile_of
 from tiles.mvt import MAX_POINTS_PER_TILE
+from tiles.pyramid import TOP_LEVEL
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_every_level_counts_every_facility_once():
             "GROUP BY z"
         )
         per_level = dict(cursor.fetchall())
-    assert set(per_level) == set(range(16))
+    assert set(per_level) == set(range(TOP_LEVEL + 1))
     assert set(per_level.values()) == {Facility.objects.count()}
 
 
@@ -46,14 +47,14 @@ def test_a_cell_holds_the_facilities_whose_mercator_position_falls_in_it():
     lon, lat = facility.geom.x, facility.geom.y
     x = math.radians(lon) * 6378137.0
     y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * 6378137.0
-    size = 40075016.685578488 / 2**15 / 64
+    size = 40075016.685578488 / 2**TOP_LEVEL / 64
     cx, cy = (
         math.floor((x + 20037508.342789244) / size),
         math.floor((20037508.342789244 - y) / size),
     )
     cells = pyramid()
-    assert cells[("facilities", 15, cx, cy, f"category={facility.category.code}")][0] >= 1
-    assert cells[("facilities", 15, cx, cy, "")][0] >= 1
+    assert cells[("facilities", TOP_LEVEL, cx, cy, f"category={facility.category.code}")][0] >= 1
+    assert cells[("facilities", TOP_LEVEL, cx, cy, "")][0] >= 1
 
 
 def test_writes_keep_the_pyramid_equal_to_a_recount():
@@ -128,6 +129,14 @@ def test_a_tile_too_dense_for_points_carries_cells_and_its_children_points(clien
     (child,) = children
     points = decode(16, *child)
     assert len(points) == n and not any("cluster" in f["properties"] for f in points)
+    # Zoom 15 is finer than the pyramid's finest level: its dense tile counts its cells from
+    # its points as it is made, with the same total.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(z) FROM tiles_pointcell WHERE layer = 'dien-thoai'")
+        assert cursor.fetchone() == (TOP_LEVEL,) and TOP_LEVEL < 15
+    cells = decode(15, child[0] // 2, child[1] // 2)
+    assert cells and all(f["properties"].get("cluster") for f in cells)
+    assert sum(f["properties"]["count"] for f in cells) == n
 
 
 def test_cells_count_by_each_declared_attribute(client):
@@ -198,7 +207,9 @@ def test_deleting_or_moving_every_point_of_a_cell_drops_the_cell():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tiles_pointcell WHERE n <= 0")
         assert cursor.fetchone() == (0,)
-        cursor.execute("SELECT count(*) FROM tiles_pointcell WHERE layer = 'tam-thoi' AND z = 15")
+        cursor.execute(
+            "SELECT count(*) FROM tiles_pointcell WHERE layer = 'tam-thoi' AND z = %s", [TOP_LEVEL]
+        )
         assert cursor.fetchone() == (1,)  # all five now in one cell
     Feature.objects.filter(layer=layer).delete()
     with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from tests.importers.conftest import do_import, write_csv
 from tests.tiles.test_point_pyramid import pyramid, recounted
 from tests.tiles.xyz import tile_of
 from tiles.models import CachedTile
-from tiles.pyramid import BULK_SETTING
+from tiles.pyramid import BULK_SETTING, TOP_LEVEL
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def _totals(slug: str) -> dict[int, int]:
 def test_a_new_layer_counts_every_point_once_at_every_level(tmp_path):
     report = do_import(_points(tmp_path, 500), layer="diem", key="ma")
     assert report.committed and report.imported == 500
-    assert _totals("diem") == {z: 500 for z in range(16)}
+    assert _totals("diem") == {z: 500 for z in range(TOP_LEVEL + 1)}
     _assert_equal_to_a_recount()
 
 
@@ -71,12 +71,12 @@ def test_a_replaced_layer_counted_by_attribute_equals_a_recount(tmp_path):
         _points(tmp_path, 200, name="moi.csv", shift=0.05), layer="diem", mode="replace", key="ma"
     )
     assert (report.deleted, report.imported) == (300, 200)
-    assert _totals("diem") == {z: 200 for z in range(16)}
+    assert _totals("diem") == {z: 200 for z in range(TOP_LEVEL + 1)}
     groups = {key[4] for key in _cells("diem")}
     assert groups == {""} | {f"loai={kind}" for kind in KINDS}
     by_kind = Counter()
     for (_layer, z, _cx, _cy, grp), (n, _sx, _sy) in _cells("diem").items():
-        if z == 15 and grp:
+        if z == TOP_LEVEL and grp:
             by_kind[grp] += n
     assert sorted(by_kind.values()) == [66, 67, 67]
     _assert_equal_to_a_recount()
@@ -86,7 +86,7 @@ def test_an_upsert_and_an_append_keep_the_trigger_s_counts(tmp_path):
     do_import(_points(tmp_path, 100), layer="diem", key="ma")
     do_import(_points(tmp_path, 150, name="them.csv", shift=0.01), layer="diem", mode="upsert",
               key="ma")  # fmt: skip
-    assert _totals("diem") == {z: 150 for z in range(16)}
+    assert _totals("diem") == {z: 150 for z in range(TOP_LEVEL + 1)}
     _assert_equal_to_a_recount()
 
 
@@ -131,7 +131,7 @@ def test_other_writes_of_the_transaction_still_go_through_the_trigger(tmp_path):
     do_import(_points(tmp_path, 50), layer="diem", key="ma")
     layer = Layer.objects.get(slug="diem")
     Feature.objects.create(layer=layer, geom=Point(106.70, 10.78, srid=4326))
-    assert _totals("diem") == {z: 51 for z in range(16)}
+    assert _totals("diem") == {z: 51 for z in range(TOP_LEVEL + 1)}
     _assert_equal_to_a_recount()
 
 

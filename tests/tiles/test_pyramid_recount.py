@@ -9,7 +9,7 @@ from django.db import connection
 
 from layers.models import Feature, Layer
 from tests.tiles.test_point_pyramid import pyramid, recounted
-from tiles.pyramid import BULK_SETTING, recount_layer_sql
+from tiles.pyramid import BULK_SETTING, TOP_LEVEL, recount_layer_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,8 @@ def test_a_layer_without_counted_attributes_equals_the_rebuild():
     cells = _assert_layer_equals_the_rebuild("den-bien")
     assert {key[4] for key in cells} == {""}
     per_level = {
-        z: sum(n for key, (n, _sx, _sy) in cells.items() if key[1] == z) for z in range(16)
+        z: sum(n for key, (n, _sx, _sy) in cells.items() if key[1] == z)
+        for z in range(TOP_LEVEL + 1)
     }
     assert set(per_level.values()) == {len(EDGES)}
     assert any(key[3] < 0 for key in cells)  # north of Web Mercator's limit
@@ -180,7 +181,9 @@ def test_a_standalone_table_is_counted_as_the_layers_rows():
         )
     _recount(layer, source="pyramid_new_rows")
     from_table = _cells("bang-moi")
-    assert sum(n for key, (n, _sx, _sy) in from_table.items() if key[1] == 15) == 2 * len(EDGES)
+    assert sum(n for key, (n, _sx, _sy) in from_table.items() if key[1] == TOP_LEVEL) == 2 * len(
+        EDGES
+    )
     _bulk(layer, features)  # the same rows in the feature table: the rebuild's cells
     assert _assert_layer_equals_the_rebuild("bang-moi") == from_table
 
