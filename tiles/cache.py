@@ -45,13 +45,25 @@ def cached(key: str, z: int, x: int, y: int) -> tuple[bytes, str] | None:
     return (bytes(row[0]), row[1]) if row else None
 
 
+def _as_text(statement: sql.Composable | None) -> sql.Literal:
+    """A tile statement as the text ``tiles_read_or_make`` EXECUTEs on a miss (quoted by
+    the connection's own rules: an imported layer's property names come from its file),
+    or NULL: nothing to make."""
+    if statement is None:
+        return sql.Literal(None)
+    connection.ensure_connection()
+    return sql.Literal(statement.as_string(connection.connection))
+
+
 def read_or_make_sql(key: str, z: int, x: int, y: int, make: sql.Composable) -> sql.Composed:
     """One statement: the stored (data, etag, NULL, NULL) of a tile, or, only when none
-    is stored, (NULL, NULL) and the row of ``make`` (the tile and its snapshot). Composed
-    whole, like the tile statement it holds: no parameters."""
+    is stored, (NULL, NULL) and the row of ``make`` (the tile and its snapshot), made by
+    ``tiles_read_or_make`` (tiles migration 0012): the tile statement is planned only when
+    it runs. Composed whole: no parameters."""
     return sql.SQL(load_sql("cache_read_or_make")).format(
-        key=sql.Literal(key), z=sql.Literal(z), x=sql.Literal(x), y=sql.Literal(y), make=make
-    )
+        key=sql.Literal(key), z=sql.Literal(z), x=sql.Literal(x), y=sql.Literal(y),
+        make=_as_text(make),
+    )  # fmt: skip
 
 
 def read_or_make_imported_sql(
@@ -62,12 +74,12 @@ def read_or_make_imported_sql(
     z: int,
     x: int,
     y: int,
-    make: sql.Composable,
+    make: sql.Composable | None,
 ) -> sql.Composed:
     """One statement for a tile naming imported layers (tiles/sql/
     cache_read_or_make_imported.sql): the stored tile if the caller may see every one of
     them, else, only when every spec is still at ``versions`` (None: not known), the tile
-    made by ``make``. Composed whole, like the tile statement it holds: no parameters."""
+    made by ``make`` (None: the specs are not all known). Composed whole: no parameters."""
     return sql.SQL(load_sql("cache_read_or_make_imported")).format(
         key=sql.Literal(key),
         slugs=sql.Literal(imported),
@@ -76,7 +88,7 @@ def read_or_make_imported_sql(
         z=sql.Literal(z),
         x=sql.Literal(x),
         y=sql.Literal(y),
-        make=make,
+        make=_as_text(make),
     )
 
 

@@ -26,8 +26,6 @@ MAX_LAYERS = 10
 # drawn. Bounded: when full it starts again (layers are few; slugs of deleted ones linger).
 _imported_specs: dict[str, tuple[str, LayerSpec]] = {}
 MAX_IMPORTED_SPECS = 1000
-# The making branch of a statement whose specs are not all known: never executed.
-_NOTHING = sql.SQL("SELECT NULL::bytea, NULL::text")
 
 
 def slugs_in(raw: str) -> list[str]:
@@ -110,7 +108,7 @@ def imported_tile(slugs: list[str], user, z: int, x: int, y: int) -> tuple[bytes
                 by_slug = {slug: spec for slug, (_v, spec) in zip(imported, known, strict=True)}
                 specs = [by_slug[s] if s in by_slug else get_layer(s, user) for s in slugs]
             versions = [entry[0] if entry else None for entry in known]
-            make = tile_sql(specs, z, x, y) if specs else _NOTHING
+            make = tile_sql(specs, z, x, y) if specs else None
             statement = cache.read_or_make_imported_sql(
                 key, imported, versions, staff, z, x, y, make
             )

@@ -7,14 +7,14 @@ its spec was built is never drawn from the old spec."""
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from psycopg import sql
 
 from layers.models import Feature, Layer
 from tests.tiles.mvt_client import BEN_THANH, decode, fetch
 from tests.tiles.xyz import tile_of
 from tiles import cache, services
-from tiles.mvt import tile_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -123,17 +123,20 @@ def test_unknown_layers_are_the_same_404_as_before(client, bridges):
         assert response.json()["detail"] == f"No layer named '{missing}'."
 
 
-def test_the_making_is_never_executed_from_a_stale_spec(bridges):
-    specs = [services._imported_specs[SLUG][1]]
-    for version in ("not-the-row", services._imported_specs[SLUG][0]):
+def test_the_making_is_never_executed_from_a_stale_spec_or_for_a_hidden_layer(bridges):
+    failing = sql.SQL("SELECT (1 / 0)::text::bytea, ''")  # fails whenever it runs
+
+    def outcome(version: str, staff: bool = False) -> str:
         statement = cache.read_or_make_imported_sql(
-            SLUG, [SLUG], [version], False, Z, X, Y, tile_sql(specs, Z, X, Y)
+            SLUG, [SLUG], [version], staff, Z, X, Y, failing
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + statement.as_string(cursor.connection)
-            )
-            plan = [row[0] for row in cursor.fetchall()]
-        reads = [line for line in plan if "layers_feature" in line]
-        executed = [line for line in reads if "never executed" not in line]
-        assert reads and bool(executed) == (version != "not-the-row")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+            return cursor.fetchone()[0]
+
+    current = services._imported_specs[SLUG][0]
+    assert outcome("not-the-row") == "stale"
+    with pytest.raises(DataError, match="division by zero"):
+        outcome(current)  # current and nothing stored: the tile statement runs
+    Layer.objects.filter(slug=SLUG).update(is_public=False)
+    assert outcome(current) == "hidden"  # staff-only now: nothing runs for the public

@@ -3,14 +3,15 @@
 -- none is stored and the specs the process built the tile statement from are current, the
 -- tile made. One row comes back, (outcome, bytea, text, staff_only):
 --   'hit'    data, etag      the stored tile
---   'made'   mvt, snapshot   the tile made ({make}: mvt_tile.sql)
+--   'made'   mvt, snapshot   the tile made ({make}: mvt_tile.sql, as text)
 --   'hidden' NULL, NULL      a layer is missing, hidden, or staff-only to a non-staff caller
 --   'stale'  NULL, NULL      a layer's row is not the one its spec was built from
 -- A spec's version is the md5 of its whole row (imported_layer_versions.sql): any change to
 -- the row (hiding, publishing, schema, clusters) changes it, even one made earlier in the
--- same transaction, which keeps xmin. The making branch is gated by uncorrelated
--- conditions only (a one-time filter, evaluated first), so it is never executed unless
--- it is wanted, and it reads under the same snapshot as the checks.
+-- same transaction, which keeps xmin. The lookup and the making are tiles_read_or_make's
+-- (tiles migration 0012), called only for a caller who may see the layers (a one-time
+-- filter) and given the tile statement only when every spec is current: the statement is
+-- planned only when it runs.
 WITH _expected AS (
     SELECT * FROM unnest({slugs}::text[], {versions}::text[]) AS e (slug, version)),
 _layers AS MATERIALIZED (
@@ -21,16 +22,14 @@ _layers AS MATERIALIZED (
 _check AS MATERIALIZED (
     SELECT bool_and(visible) AS visible, bool_and(current) AS current,
            bool_or(staff_only) AS staff_only
-    FROM _layers),
-_stored AS MATERIALIZED (
-    SELECT data, etag FROM tiles_cachedtile
-    WHERE layers_key = {key} AND z = {z} AND x = {x} AND y = {y}
-      AND (SELECT visible FROM _check))
-SELECT 'hit', data, etag, (SELECT staff_only FROM _check) FROM _stored
-UNION ALL
-SELECT 'made', made.*, (SELECT staff_only FROM _check) FROM ({make}) AS made
-WHERE (SELECT visible AND current FROM _check) AND NOT EXISTS (SELECT FROM _stored)
-UNION ALL
-SELECT CASE WHEN visible THEN 'stale' ELSE 'hidden' END, NULL::bytea, NULL::text, staff_only
-FROM _check
-WHERE NOT (visible AND current) AND NOT EXISTS (SELECT FROM _stored)
+    FROM _layers)
+SELECT CASE WHEN NOT c.visible THEN 'hidden'
+            WHEN r.snapshot IS NOT NULL THEN 'made'
+            WHEN r.etag IS NOT NULL THEN 'hit'
+            ELSE 'stale' END,
+       coalesce(r.mvt, r.data), coalesce(r.snapshot, r.etag), c.staff_only
+FROM _check AS c
+LEFT JOIN LATERAL (
+    SELECT * FROM tiles_read_or_make({key}, {z}, {x}, {y},
+                                     CASE WHEN c.current THEN {make} END)
+    WHERE c.visible) AS r ON true
