@@ -241,17 +241,18 @@ def _decode_text(table: pa.Table, dbf_encoding: str | None) -> pa.Table:
         ):
             continue
         column = table.column(index)
+        if not dbf_encoding and pc.all(pc.string_is_ascii(column)).as_py() is not False:
+            continue  # ASCII text is NFC already (codes, dates)
+        # Each distinct value once (a ward or category name repeats thousands of times).
+        coded = pc.dictionary_encode(column).combine_chunks()
         if dbf_encoding:
-            # Each distinct value once (a ward or category name repeats thousands of times).
-            coded = pc.dictionary_encode(column).combine_chunks()
             words = pa.array(
                 [_decode(v, dbf_encoding, column_field.name) for v in coded.dictionary.to_pylist()],
                 type=pa.string(),
             )
-            column = pc.take(words, coded.indices)
         else:
-            column = pc.utf8_normalize(column, "NFC")
-        table = table.set_column(index, column_field.name, column)
+            words = pc.utf8_normalize(coded.dictionary, "NFC")
+        table = table.set_column(index, column_field.name, pc.take(words, coded.indices))
     return table
 
 

@@ -1,31 +1,32 @@
 """Rows into PostGIS: COPY into a staging table, then one statement per mode.
 
-Each batch is written as CSV by Arrow (C++, no Python loop per row) and streamed with
-COPY into a temporary table whose attribute columns keep the file's types; PostgreSQL
-then builds the JSONB attributes and moves the rows into ``layers_feature`` in one
-INSERT (or UPDATE + INSERT for an upsert), or, for a new or replaced layer, into a table
-of its own that is swapped in at the end (importers/swap.py). Everything happens in the
+Each batch is encoded in PostgreSQL's binary COPY format by Arrow and numpy (no Python
+loop per row, importers/binary_copy.py) and streamed, from a thread, into one COPY of a
+temporary table whose attribute columns keep the file's types; PostgreSQL then builds
+the JSONB attributes and moves the rows into ``layers_feature`` in one INSERT (or
+UPDATE + INSERT for an upsert), or, for a new or replaced layer, into a table of its own
+that is swapped in at the end (importers/swap.py). Everything happens in the
 caller's transaction, so an import is all or nothing.
 """
 
-import io
-import json
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pcsv
 import shapely
 from django.db import connection
 from psycopg import sql
 
 from core.sql_files import load_sql as _load_sql
+from importers import binary_copy
+from importers.crs import STORAGE_SRID
 from importers.geometry import Checked
-
-_CSV = pcsv.WriteOptions(include_header=False)
-
 
 load_sql = partial(_load_sql, "importers")
 
@@ -86,44 +87,88 @@ def create_staging(columns: list[Column]) -> None:
         cursor.execute(statement)
 
 
-def copy_batch(
-    first_row: int,
-    checked: Checked,
-    attributes: pa.Table,
-    columns: list[Column],
-    extra: dict[str, pa.Array],
-) -> int:
-    """COPY the batch's accepted rows into the staging table; returns how many.
+@contextmanager
+def staging(columns: list[Column]) -> Iterator["Staging"]:
+    """The staging table, and one binary COPY into it that takes every batch in turn."""
+    create_staging(columns)
+    names = ["_row", "_geom", "_name", "_name_search", "_time", "_key"]
+    statement = sql.SQL("COPY import_rows ({names}) FROM STDIN (FORMAT binary)").format(
+        names=sql.SQL(", ").join(sql.Identifier(n) for n in names + [c.staged for c in columns])
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy, _Feed(copy) as feed:
+        feed(binary_copy.HEADER)
+        yield Staging(columns, feed)
+        feed(binary_copy.TRAILER)
 
-    ``extra`` holds the per-row _name, _name_search, _time (ISO text) and _key columns.
-    """
-    keep = ~np.equal(checked.geoms, None)
-    count = int(keep.sum())
-    if count == 0:
-        return 0
-    mask = pa.array(keep)
-    geoms = shapely.set_srid(checked.geoms[keep], 4326)
-    arrays = {
-        "_row": pa.array(np.flatnonzero(keep) + first_row, type=pa.int64()),
-        "_geom": pa.array(shapely.to_wkb(geoms, hex=True, include_srid=True)),
-    }
-    for name in ("_name", "_name_search", "_time", "_key"):
-        arrays[name] = pc.filter(extra[name], mask)
-    for column in columns:
-        values = pc.filter(attributes.column(column.name), mask)
-        if column.pg_type == "jsonb":
-            values = pa.array(
-                [None if v is None else json.dumps(v, default=str) for v in values.to_pylist()],
-                type=pa.string(),
-            )
-        arrays[column.staged] = values
-    buffer = io.BytesIO()
-    pcsv.write_csv(pa.table(arrays), buffer, _CSV)
-    names = sql.SQL(", ").join(sql.Identifier(n) for n in arrays)
-    copy = sql.SQL("COPY import_rows ({names}) FROM STDIN (FORMAT csv)").format(names=names)
-    with connection.cursor() as cursor, cursor.cursor.copy(copy) as pipe:
-        pipe.write(buffer.getbuffer())
-    return count
+
+class Staging:
+    """The open COPY of the staging table (``staging``): batches go in in file order."""
+
+    def __init__(self, columns: list[Column], feed: "_Feed"):
+        self.columns = columns
+        self._feed = feed
+
+    def copy_batch(
+        self, first_row: int, checked: Checked, attributes: pa.Table, extra: dict[str, pa.Array]
+    ) -> int:
+        """Stage the batch's accepted rows; returns how many.
+
+        ``extra`` holds the per-row _name, _name_search, _time (timestamps) and _key columns.
+        """
+        keep = ~shapely.is_missing(checked.geoms)
+        count = int(keep.sum())
+        if count == 0:
+            return 0
+        mask = pa.array(keep)
+        rows = pa.array(np.flatnonzero(keep) + first_row, type=pa.int64())
+        fields = [
+            binary_copy.field(rows, "bigint"),
+            binary_copy.ewkb_field(checked.geoms[keep], STORAGE_SRID),
+        ]
+        for name, pg_type in _EXTRA_TYPES.items():
+            fields.append(binary_copy.field(pc.filter(extra[name], mask), pg_type))
+        for column in self.columns:
+            values = pc.filter(attributes.column(column.name), mask).combine_chunks()
+            fields.append(binary_copy.field(values, column.pg_type))
+        self._feed(binary_copy.rows(fields))
+        return count
+
+
+_EXTRA_TYPES = {"_name": "text", "_name_search": "text", "_time": "timestamptz", "_key": "text"}
+
+
+class _Feed:
+    """Writes the COPY's data from a thread of its own, so that PostgreSQL reads a batch
+    while this process reads and checks the next; at most two batches wait in between."""
+
+    def __init__(self, copy):
+        self._copy = copy
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, name="import-copy", daemon=True)
+
+    def __enter__(self) -> "_Feed":
+        self._thread.start()
+        return self
+
+    def __call__(self, data) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and kind is None:
+            raise self._error
+
+    def _write(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:  # after an error, only empty the queue
+                try:
+                    self._copy.write(data)
+                except BaseException as exc:  # raised again in the importing thread
+                    self._error = exc
 
 
 def _attributes(columns: list[Column]) -> sql.Composable:
