@@ -64,7 +64,9 @@ def new_table(layer_id: int) -> str:
 
 def build_indexes(table: str, layer_id: int) -> None:
     """Every index and key of the parent built once over the filled table, and the CHECK
-    that lets ATTACH skip its scan. GIN and GiST builds sort in memory."""
+    that lets ATTACH skip its scan. 256MB: the GiST and btree builds sort in memory, and
+    leave a btree build parallel workers (PostgreSQL gives each at least 32MB); GIN builds
+    take less (``layers_feature_prepare`` says why)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('maintenance_work_mem')")
         before = cursor.fetchone()[0]

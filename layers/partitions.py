@@ -46,19 +46,30 @@ $$;
 
 -- The parent's indexes and primary key built once on a filled table, and
 -- CHECK (layer_id = layer): ATTACH then adopts them and skips its partition-bound scan.
+-- A GIN index is built with 16MB of maintenance_work_mem, the others with the caller's:
+-- GIN's accumulator walks a tree of every key it holds, which stays in the CPU's cache
+-- when small. With keys unique to a row (a code, a name), 16MB builds a million rows'
+-- attributes 30% faster than 256MB, and a smaller index; with few distinct values, 0.2s
+-- slower.
 CREATE OR REPLACE FUNCTION layers_feature_prepare(tbl text, layer bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     d text;
+    am name;
+    memory text := current_setting('maintenance_work_mem');
 BEGIN
-    FOR d IN
-        SELECT pg_get_indexdef(i.indexrelid) FROM pg_index AS i
+    FOR d, am IN
+        SELECT pg_get_indexdef(i.indexrelid), a.amname FROM pg_index AS i
+        JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam
         WHERE i.indrelid = 'layers_feature'::regclass AND NOT i.indisprimary
         ORDER BY i.indexrelid
     LOOP
+        PERFORM set_config('maintenance_work_mem',
+                           CASE WHEN am = 'gin' THEN '16MB' ELSE memory END, true);
         EXECUTE regexp_replace(d, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ ',
                                format('CREATE \1INDEX ON %I ', tbl));
     END LOOP;
+    PERFORM set_config('maintenance_work_mem', memory, true);
     FOR d IN
         SELECT pg_get_constraintdef(c.oid) FROM pg_constraint AS c
         WHERE c.conrelid = 'layers_feature'::regclass AND c.contype = 'p'
