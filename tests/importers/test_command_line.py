@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import zipfile
-from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
@@ -20,11 +19,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
-from layers import registry
 from layers.models import Layer
-from layers.spec import LayerPaint
 from tests.importers.conftest import PLACES_CSV, PROVINCES_SHP
-from tests.layerapp.layers import noise_spec
+from tests.layers.test_layer_checks import broken_layer  # noqa: F401 (a fixture)
 from tests.web.conftest import MANAGE, ROOT, _test_database_url
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +39,6 @@ def command_line(*arguments: str) -> subprocess.CompletedProcess:
         timeout=300,
         check=False,
     )
-
-
-@pytest.fixture
-def broken_layer():
-    """A layer registered with a colour that is not one, removed again afterwards."""
-    registry.register(
-        "broken", lambda: replace(noise_spec(), slug="broken", paint=LayerPaint("red"))
-    )
-    yield "broken"
-    registry.unregister("broken")
 
 
 def test_refusal_on_the_command_line_exits_1_with_the_importers_message(tmp_path: Path):
@@ -80,7 +67,8 @@ def test_dry_run_on_the_command_line_prints_the_report_and_exits_0():
     assert not Layer.objects.filter(slug="diem-dan-cu").exists()
 
 
-def test_a_broken_layer_declaration_stops_the_import_before_it_starts(broken_layer):
+@pytest.mark.usefixtures("broken_layer")
+def test_a_broken_layer_declaration_stops_the_import_before_it_starts():
     with pytest.raises(SystemCheckError) as stopped:
         call_command(
             "import_layer", str(PLACES_CSV), "--layer", "diem-dan-cu", "--dry-run",
