@@ -4,7 +4,6 @@ Varnish, and the changed answers show the write through the front within FRESH_S
 while the layer's other tiles stay HITs."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from layers.models import AdministrativeArea, Feature, Layer
 from tests.front.helpers import point_layer, remove_reports, request_from
 from tests.tiles.mvt_client import BEN_THANH
 from tests.tiles.xyz import tile_of
-from tests.web.conftest import _test_database_url
+from tests.web.conftest import manage_env
 from tiles.cache import clear
 from tiles.front_purge import CHANNEL, conninfo_from
 
@@ -41,7 +40,7 @@ CLOSED_PORT = 18150  # nothing listens here (this helper's port range): an unrea
 def _start_purger(fronts: list[str], log: Path) -> subprocess.Popen:
     """``manage.py front_purger`` on the test database, once it has banned everything
     (on start) and listens."""
-    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    env = manage_env()
     command = [sys.executable, "manage.py", "front_purger", "--again-after", "1"]
     for front in fronts:
         command += ["--front", front]

@@ -7,7 +7,6 @@ Neither may change what the command does: the same refusals with the same messag
 status, the same report.
 """
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -22,14 +21,14 @@ from django.test import override_settings
 from layers.models import Layer
 from tests.importers.conftest import PLACES_CSV, PROVINCES_SHP
 from tests.layers.test_layer_checks import broken_layer  # noqa: F401 (a fixture)
-from tests.web.conftest import MANAGE, ROOT, _test_database_url
+from tests.web.conftest import MANAGE, ROOT, manage_env
 
 pytestmark = pytest.mark.django_db
 
 
 def command_line(*arguments: str) -> subprocess.CompletedProcess:
     """``manage.py import_layer ...`` as a process of its own on the test database."""
-    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    env = manage_env()
     return subprocess.run(
         [sys.executable, str(MANAGE), "import_layer", *arguments, "-v0"],
         cwd=ROOT,

@@ -8,7 +8,6 @@ another process) and removed at the end.
 """
 
 import csv
-import os
 import random
 import signal
 import subprocess
@@ -35,7 +34,7 @@ from importers.models import ImportJob, JobStatus
 from importers.params import ImportParams
 from layers.models import Layer
 from tests.importers.conftest import PLACES_CSV
-from tests.web.conftest import ROOT, _test_database_url
+from tests.web.conftest import ROOT, manage_env
 
 pytestmark = pytest.mark.django_db
 T = TypeVar("T")
@@ -105,12 +104,7 @@ def queue_upload(committed, uploads):
 
 
 def _worker(*options: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "COMMONMAP_DEV": "1",
-        "DATABASE_URL": _test_database_url(),
-        "COMMONMAP_IMPORT_DIR": django_settings.COMMONMAP["IMPORT_DIR"],
-    }
+    env = manage_env(COMMONMAP_IMPORT_DIR=django_settings.COMMONMAP["IMPORT_DIR"])
     command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "imports"]
     return subprocess.Popen(
         [*command, *options],

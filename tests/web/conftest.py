@@ -64,6 +64,12 @@ def _test_database_url() -> str:
     return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
 
 
+def manage_env(**extra: str) -> dict[str, str]:
+    """The environment of a ``manage.py`` process of its own (a server, a worker, a
+    command) on the test database, with ``extra`` settings."""
+    return {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url(), **extra}
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -121,10 +127,8 @@ def server_url(django_db_setup, tmp_path_factory, resident_idp, mapproxy_port) -
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     env = {
-        **os.environ,
-        "COMMONMAP_DEV": "1",
+        **manage_env(),
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": _test_database_url(),
         # Residents sign in with tokens of the local provider (tests/residents/idp.py).
         "COMMONMAP_OIDC_ISSUER": resident_idp.issuer,
         "COMMONMAP_OIDC_JWKS_URL": resident_idp.jwks_url,
@@ -177,7 +181,7 @@ def mapproxy(server_url, mapproxy_port, tmp_path_factory) -> Iterator[MapProxy]:
     """MapProxy under gunicorn (as ``make run`` starts it), configured by
     ``manage.py mapproxy_config`` for the app at ``server_url``, on ``mapproxy_port``."""
     directory = tmp_path_factory.mktemp("mapproxy-shared")
-    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    env = manage_env()
     configure = ["mapproxy_config", "--url", server_url, "--output-dir", str(directory)]
     subprocess.run(
         [sys.executable, str(MANAGE), *configure],

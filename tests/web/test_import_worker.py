@@ -2,7 +2,6 @@
 (``manage.py procrastinate worker``) runs the job, and the layer is served — as ``make run``
 and docker compose deploy it."""
 
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from django.contrib.auth.models import Permission, User
 from layers.models import Layer
 from tests.importers.conftest import PLACES_CSV
 from tests.tiles.xyz import tile_of
-from tests.web.conftest import ROOT, _test_database_url
+from tests.web.conftest import ROOT, manage_env
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def layer_slug(read_db):
 
 
 def _worker() -> subprocess.CompletedProcess:
-    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    env = manage_env()
     return subprocess.run(
         [
             sys.executable,

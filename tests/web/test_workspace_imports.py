@@ -4,7 +4,6 @@ confirm, watch the progress bar reach the end, and the layer exists with every f
 A real task queue worker (``manage.py procrastinate worker``) on the test database runs
 the jobs, as in production."""
 
-import os
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from importers.models import ImportJob
 from layers.models import Feature, Layer
-from tests.web.conftest import ROOT, _test_database_url
+from tests.web.conftest import ROOT, manage_env
 from tests.web.helpers import assert_accessible, save_screenshots, sign_in
 
 pytestmark = pytest.mark.browser
@@ -73,7 +72,7 @@ def gis_officer(read_db) -> Iterator[str]:
 def import_worker(server_url, tmp_path_factory) -> Iterator[subprocess.Popen]:
     """A task queue worker of the ``imports`` queue on the test database, for the module."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {**os.environ, "COMMONMAP_DEV": "1", "DATABASE_URL": _test_database_url()}
+    env = manage_env()
     command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "imports"]
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
