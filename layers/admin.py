@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from layers.facilities import assign_wards
 from layers.models import (
@@ -13,6 +15,7 @@ from layers.models import (
     Layer,
     WardSuccession,
 )
+from layers.names import search_form
 from layers.registry import builtin_specs
 
 
@@ -101,10 +104,30 @@ class LayerAdmin(admin.ModelAdmin):
 
 @admin.register(Feature)
 class FeatureAdmin(GISModelAdmin):
-    """Features of imported layers, with a map widget."""
+    """Features of imported layers, with a map widget.
+
+    Built for layers of a million features: the newest first (each partition's primary key
+    gives them in order, where the model's ordering by layer sorted every row: 1.6 s on 3.5
+    million), no count of every feature when a filter or search narrows the list, and a
+    search on the diacritic-free name through its trigram index (with or without
+    diacritics, as everywhere else) or on the exact key, where ``icontains`` on the name
+    read every row."""
 
     list_display = ["id", "name", "layer", "time"]
     list_filter = ["layer"]
     list_select_related = ["layer"]
-    search_fields = ["name", "name_search", "source_key"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    search_fields = ["name_search"]
+    search_help_text = _("Name (with or without diacritics) or the exact key.")
     readonly_fields = ["name_search"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        folded = search_form(term)
+        matches = Q(source_key=term)
+        if folded:
+            matches |= Q(name_search__contains=folded)
+        return queryset.filter(matches), False
