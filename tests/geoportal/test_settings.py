@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from core.env import env_bool, env_list, load_env_file
 
@@ -72,6 +73,30 @@ def test_production_defaults_are_safe():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False [] True db"
+
+
+def test_the_database_url_keeps_its_own_options_beside_ours():
+    env = {
+        "DJANGO_SECRET_KEY": "s" * 50,
+        "DATABASE_URL": "postgres://u:p@db:5432/x?sslmode=require",
+        "DATABASE_JIT": "1",
+    }
+    options = "sorted(settings.DATABASES['default']['OPTIONS'].items())"
+    result = _settings_in_subprocess(env, options)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[('connect_timeout', 5), ('options', '-c cursor_tuple_fraction=1'), "
+        "('sslmode', 'require')]"
+    )
+
+
+@pytest.mark.django_db
+def test_the_app_s_connections_read_cursors_to_the_end_without_jit():
+    """A GeoJSON page is a server-side cursor read to its end: planned for its first 10% of
+    rows, a bbox page of a big layer walked the layer in id order (0.5 s, not 0.05 s)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('cursor_tuple_fraction'), current_setting('jit')")
+        assert cursor.fetchone() == ("1", "off")
 
 
 def test_debug_false_string_means_false():
