@@ -46,11 +46,7 @@ def field(values: pa.Array, pg_type: str) -> pa.Array:
     if pg_type == "bigint":
         return _fixed(pc.cast(values, pa.int64()), ">i8")
     if pg_type == "double precision":
-        if not pa.types.is_float64(kind):
-            # float32 and decimals as CSV wrote them: the shortest text that reads back the
-            # same, then the double nearest to that text (as PostgreSQL's float8in).
-            values = pc.cast(pc.cast(values, pa.string()), pa.float64())
-        return _fixed(values, ">f8")
+        return _fixed(as_double(values), ">f8")
     if pg_type == "boolean":
         return _fixed(pc.cast(values, pa.uint8()), "u1")
     if pg_type == "date":
@@ -65,12 +61,26 @@ def field(values: pa.Array, pg_type: str) -> pa.Array:
         payload = [None if v is None else _numeric(v) for v in values.to_pylist()]
     elif pg_type == "jsonb":  # lists and structs
         payload = [
-            None if v is None else _JSONB_VERSION + json.dumps(v, default=str).encode()
+            None if v is None else _JSONB_VERSION + json_text(v).encode()
             for v in values.to_pylist()
         ]
     else:  # text: any other type as Arrow writes it as text (dates and times in ISO 8601)
         return _with_length(pc.cast(pc.cast(values, pa.string()), pa.large_binary()))
     return _with_length(pa.array(payload, pa.large_binary()))
+
+
+def as_double(values: pa.Array) -> pa.Array:
+    """The doubles a ``double precision`` column gets: float32 and decimals as CSV wrote
+    them, the shortest text that reads back the same, then the double nearest to that
+    text (as PostgreSQL's float8in)."""
+    if pa.types.is_float64(values.type):
+        return values
+    return pc.cast(pc.cast(values, pa.string()), pa.float64())
+
+
+def json_text(value) -> str:
+    """A list or struct value (as Arrow's ``to_pylist`` gives it) as JSON text."""
+    return json.dumps(value, default=str)
 
 
 def ewkb_field(geoms: np.ndarray, srid: int) -> pa.Array:
@@ -101,6 +111,19 @@ def ewkb_field(geoms: np.ndarray, srid: int) -> pa.Array:
         pc.binary_slice(wkb, 0, 4), flag_and_srid, pc.binary_slice(wkb, 5, longest), _EMPTY
     )
     return _with_length(ewkb)
+
+
+def framed(body: pa.Array, before: bytes, after: bytes) -> pa.Array:
+    """Each (non-NULL) text or binary value of ``body`` as a field whose bytes are
+    ``before``, the value, then ``after``, in one pass."""
+    lengths = pc.binary_length(body).to_numpy(zero_copy_only=False) + len(before) + len(after)
+    return pc.binary_join_element_wise(
+        _bytes_of(lengths.astype(">i4")),
+        pa.scalar(before, pa.large_binary()),
+        pc.cast(body, pa.large_binary()),
+        pa.scalar(after, pa.large_binary()),
+        _EMPTY,
+    )
 
 
 def _with_length(payload: pa.Array) -> pa.Array:

@@ -5,7 +5,9 @@ tests all call ``run_import``. It vets and opens the file (``sources``), decides
 (``crs``), streams it through GDAL in batches (``reader``), makes each geometry storable
 (``geometry``), stages the rows with COPY (``writer``) and, in the same transaction,
 creates, replaces, appends to or upserts the layer (or, for ``areas``, the shapes of a
-boundary generation). A dry run does all of it and rolls back, so its report is exact.
+boundary generation). A new or replaced layer with no key skips staging: its row and
+table come first, and the COPY fills the table (``writer.own_table``). A dry run does all
+of it and rolls back, so its report is exact.
 """
 
 import gc
@@ -13,18 +15,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from importers import areas, geometry, reader, sources, swap, writer
+from importers import areas, feature_columns, geometry, reader, sources, swap, writer
+from importers.cells import PointCells
 from importers.errors import ImportRefused
 from importers.opening import open_rows
 from importers.params import AREAS, ImportParams
@@ -113,12 +111,22 @@ def _import(
     columns = writer.columns_for(first.attributes.schema, _ogr_types(dataset, layer_info))
     schema = _schema(params, layer, columns)
     report.fields = schema
+    cells = PointCells.for_import(params.mode, layer, layer_type)  # while PostgreSQL copies
 
-    with _collector_paused(), writer.staging(columns) as staging:
+    table = None
+    if writer.copies_directly(params.mode, fields["key"], columns):
+        # The rows go straight into the layer's own table, so the layer and the table come
+        # first; a refused import rolls them back as it rolls back everything else.
+        layer = _layer_to_write(params, layer, layer_type, schema, fields)
+        table = _own_table(params, layer)
+        rows = writer.own_table(table, layer.pk, columns)
+    else:
+        rows = writer.staging(columns)
+    with _collector_paused(), rows as copy:
         for batch in opening.batches(stream):
             report.rows_read += batch.attributes.num_rows
             checked = geometry.check(batch.wkb, layer_type, transformer, params.swap_xy, extent)
-            extra = _extra_columns(batch, fields, checked)
+            extra = feature_columns.extra_columns(batch, fields, checked)
             for i, reason in sorted(checked.rejected.items()):
                 report.reject(batch.first_row + i, reason)
             for i, reason in sorted(checked.repaired.items()):
@@ -126,7 +134,8 @@ def _import(
                     report.repair(batch.first_row + i, reason)
             for i in checked.outside:
                 report.flag_outside(batch.first_row + i)
-            staging.copy_batch(batch.first_row, checked, batch.attributes, extra)
+            copy.copy_batch(batch.first_row, checked, batch.attributes, extra)
+            cells.add(checked.geoms)
             if progress:
                 progress(report.rows_read, layer_info.count)
 
@@ -141,7 +150,12 @@ def _import(
     if report.rejected_count and not params.partial:
         return
     writing = time.monotonic()
-    _apply(params, layer, layer_type, schema, fields, columns, report)
+    if table is None:
+        _apply(params, layer, layer_type, schema, fields, columns, report, cells)
+    else:
+        report.imported = copy.copied
+        report.timings["rows"] = 0.0  # copied with the reading, in read_check_stage
+        _index_and_swap(params, layer, table, report, cells)
     report.timings["write"] = time.monotonic() - writing
 
 
@@ -162,12 +176,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
-    """The mode's writes, with the layer row locked against a concurrent import."""
+def _apply(params, layer, layer_type, schema, fields, columns, report, cells) -> None:
+    """The mode's writes from the staging table."""
+    layer = _layer_to_write(params, layer, layer_type, schema, fields)
+    if params.mode in ("create", "replace"):  # every row of the layer comes from the file
+        started = time.monotonic()
+        table = _own_table(params, layer)
+        report.imported = writer.insert(layer.pk, columns, table=table)
+        report.timings["rows"] = time.monotonic() - started
+        _index_and_swap(params, layer, table, report, cells)
+        return
+    staged = writer.staged_count()
+    if params.mode == "upsert":
+        report.updated = writer.update(layer.pk, columns)
+        report.imported = writer.insert(layer.pk, columns, only_new=True)
+        report.unchanged = staged - report.updated - report.imported
+    else:
+        report.imported = writer.insert(layer.pk, columns)
+    if report.imported or report.updated:  # an import that changed nothing leaves no trace
+        Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+
+
+def _layer_to_write(params, layer, layer_type, schema, fields) -> Layer:
+    """The layer the rows go to: created now, or the existing one locked against a
+    concurrent import and given the file's new fields."""
     if layer is None:
         try:
             with transaction.atomic(), swap.own_partition():
-                layer = Layer.objects.create(
+                return Layer.objects.create(
                     slug=params.layer,
                     title=params.title or params.layer,
                     geometry_type=layer_type,
@@ -183,40 +219,37 @@ def _apply(params, layer, layer_type, schema, fields, columns, report) -> None:
                 ),
                 parameter="layer",
             ) from exc
-    else:
-        layer = Layer.objects.select_for_update().get(pk=layer.pk)
-        if layer.attribute_schema != schema:
-            layer.attribute_schema = schema
-            layer.save(update_fields=["attribute_schema", "updated_at"])
-    if params.mode in ("create", "replace"):  # every row of the layer comes from the file
-        _build_and_swap(params, layer, columns, report)
-        return
-    staged = writer.staged_count()
-    if params.mode == "upsert":
-        report.updated = writer.update(layer.pk, columns)
-        report.imported = writer.insert(layer.pk, columns, only_new=True)
-        report.unchanged = staged - report.updated - report.imported
-    else:
-        report.imported = writer.insert(layer.pk, columns)
-    if report.imported or report.updated:  # an import that changed nothing leaves no trace
-        Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
+    layer = Layer.objects.select_for_update().get(pk=layer.pk)
+    if layer.attribute_schema != schema:
+        layer.attribute_schema = schema
+        layer.save(update_fields=["attribute_schema", "updated_at"])
+    return layer
 
 
-def _build_and_swap(params, layer, columns, report) -> None:
-    """A new or replaced layer: its rows into a table of their own, indexed once, counted
-    into the pyramid, its tiles forgotten, and swapped in as the last step (importers/swap.py)."""
-    timings = report.timings
-    started = time.monotonic()
+def _own_table(params, layer) -> str:
+    """A new or replaced layer's standalone table (importers/swap.py); a replace first
+    holds the writers of the old partition."""
     if params.mode == "replace":
         swap.hold_writers(layer.pk)
-    table = swap.new_table(layer.pk)
-    report.imported = writer.insert(layer.pk, columns, table=table)
-    timings["rows"] = time.monotonic() - started
+    return swap.new_table(layer.pk)
+
+
+def _index_and_swap(params, layer, table, report, cells: PointCells) -> None:
+    """A new or replaced layer's filled table indexed once, counted into the pyramid (the
+    cells the import counted as it read, where they are exact, importers/cells.py), its
+    tiles forgotten, and swapped in as the last step (importers/swap.py)."""
+    timings = report.timings
+    started = time.monotonic()
     swap.build_indexes(table, layer.pk)
-    timings["indexes"] = time.monotonic() - started - timings["rows"]
-    swap.recount_pyramid(table, layer.pk)
+    timings["indexes"] = time.monotonic() - started
+    counted = cells.for_layer(layer, report.imported)
+    if counted is None:
+        swap.recount_pyramid(table, layer.pk)
+    else:  # the read loop's extra time, and a sign of which way the count went
+        counted.copy_into(layer.slug)
+        timings["pyramid_counted"] = counted.seconds
     swap.forget_tiles(layer.pk)
-    timings["pyramid"] = time.monotonic() - started - timings["rows"] - timings["indexes"]
+    timings["pyramid"] = time.monotonic() - started - timings["indexes"]
     if params.mode == "replace":
         report.deleted = swap.old_count(layer.pk)
         if report.imported or report.deleted:
@@ -296,97 +329,3 @@ def _schema(params: ImportParams, layer: Layer | None, columns: list[writer.Colu
         if column.name in params.private_fields:
             entry["public"] = False
     return schema
-
-
-def _extra_columns(batch: reader.Batch, fields: dict, checked: geometry.Checked) -> dict:
-    """_name, _name_search, _time and _key for the batch; bad times and keys reject rows.
-
-    Names and times are worked out once per distinct value (a ward or a date repeats
-    thousands of times in a large file), then spread to the rows.
-    """
-    rows = batch.attributes.num_rows
-    table = batch.attributes
-    if fields["name"]:
-        coded = _distinct(table.column(fields["name"]))
-        words, indices = coded.dictionary, coded.indices
-        words = pc.utf8_trim_whitespace(pc.replace_substring_regex(words, r"\s+", " "))
-        words = pc.utf8_slice_codeunits(words, 0, 300)
-    else:
-        words, indices = pa.array([""]), pa.array(np.zeros(rows, dtype=np.int32))
-    folded = pc.utf8_normalize(pc.replace_substring_regex(words, "[đĐÐð]", "d"), "NFD")
-    search = pc.utf8_lower(pc.replace_substring_regex(folded, r"\p{Mn}", ""))
-    extra = {
-        "_name": pc.fill_null(pc.take(words, indices), ""),
-        "_name_search": pc.fill_null(pc.take(search, indices), ""),
-    }
-    extra["_time"] = _times(table, fields["time"], checked) if fields["time"] else _no_times(rows)
-    if fields["key"]:
-        keys = pc.cast(table.column(fields["key"]), pa.string()).combine_chunks()
-        for i in np.flatnonzero(_blank(keys)):
-            if checked.geoms[i] is not None:
-                checked.rejected[int(i)] = _("no value in the key field {field}").format(
-                    field=repr(fields["key"])
-                )
-                checked.geoms[i] = None
-        extra["_key"] = keys
-    else:
-        extra["_key"] = pa.nulls(rows, type=pa.string())
-    return extra
-
-
-def _distinct(column: pa.ChunkedArray) -> pa.DictionaryArray:
-    """The column as text, each distinct value once (NULL rows have a NULL index)."""
-    return pc.dictionary_encode(pc.cast(column, pa.string())).combine_chunks()
-
-
-# Exactly what Python's str.strip() removes: Unicode spaces and separators, \t to \r,
-# \x1c to \x1f and \x85.
-_BLANK = r"^[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]*$"
-
-
-def _blank(values: pa.Array) -> np.ndarray:
-    """Where a key has no value: NULL, empty or only white space."""
-    blank = pc.or_kleene(pc.is_null(values), pc.match_substring_regex(values, _BLANK))
-    return blank.to_numpy(zero_copy_only=False)
-
-
-_TIMESTAMP = pa.timestamp("us", tz="UTC")  # staged as the instant, in COPY's binary form
-
-
-def _no_times(rows: int) -> pa.Array:
-    return pa.nulls(rows, type=_TIMESTAMP)
-
-
-def _times(table: pa.Table, field: str, checked: geometry.Checked) -> pa.Array:
-    coded = _distinct(table.column(field))
-    texts = coded.dictionary.to_pylist()
-    parsed = [_parse_time(text) for text in texts]
-    # One more entry, False, for the rows with no value (index -1).
-    unparsable = np.array([value is False for value in parsed] + [False])
-    indices = pc.fill_null(coded.indices, -1).to_numpy()
-    for i in np.flatnonzero(unparsable[indices]):
-        if checked.geoms[i] is not None:
-            checked.rejected[int(i)] = _("{field} {value} is not a date or date-time").format(
-                field=repr(field), value=repr(texts[indices[i]])
-            )
-            checked.geoms[i] = None
-    instants = pa.array([value or None for value in parsed], type=_TIMESTAMP)
-    return pc.take(instants, coded.indices)
-
-
-def _parse_time(text: str | None) -> datetime | bool | None:
-    """A datetime (the city's time zone when the text has no offset), None for no value,
-    False when it is not a date."""
-    if text is None or not text.strip():
-        return None
-    text = text.strip().replace("/", "-")
-    try:
-        parsed = parse_datetime(text)
-        if parsed is None:
-            day = parse_date(text)
-            parsed = datetime(day.year, day.month, day.day) if day else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        return False
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)

@@ -1,11 +1,14 @@
-"""Rows into PostGIS: COPY into a staging table, then one statement per mode.
+"""Rows into PostGIS: COPY into a staging table, then one statement per mode; or, for a
+new or replaced layer with no key, COPY straight into the layer's own table.
 
 Each batch is encoded in PostgreSQL's binary COPY format by Arrow and numpy (no Python
 loop per row, importers/binary_copy.py) and streamed, from a thread, into one COPY of a
 temporary table whose attribute columns keep the file's types; PostgreSQL then builds
 the JSONB attributes and moves the rows into ``layers_feature`` in one INSERT (or
 UPDATE + INSERT for an upsert), or, for a new or replaced layer, into a table of its own
-that is swapped in at the end (importers/swap.py). Everything happens in the
+that is swapped in at the end (importers/swap.py). When such a layer has no key and
+attributes importers/attributes_json.py encodes exactly, the rows skip staging: one COPY
+into that table, its jsonb built here (``own_table``). Everything happens in the
 caller's transaction, so an import is all or nothing.
 """
 
@@ -24,7 +27,7 @@ from django.db import connection
 from psycopg import sql
 
 from core.sql_files import load_sql as _load_sql
-from importers import binary_copy
+from importers import attributes_json, binary_copy
 from importers.crs import STORAGE_SRID
 from importers.geometry import Checked
 
@@ -135,6 +138,68 @@ class Staging:
 
 
 _EXTRA_TYPES = {"_name": "text", "_name_search": "text", "_time": "timestamptz", "_key": "text"}
+
+
+def copies_directly(mode: str, key: str | None, columns: list[Column]) -> bool:
+    """Whether the rows skip the staging table for the layer's own table (``own_table``):
+    a new or replaced layer with no key (whose duplicates are found in staging) and
+    attributes whose jsonb importers/attributes_json.py writes exactly."""
+    return (
+        mode in ("create", "replace")
+        and not key
+        and attributes_json.encodable([c.pg_type for c in columns])
+    )
+
+
+@contextmanager
+def own_table(table: str, layer_id: int, columns: list[Column]) -> Iterator["OwnTable"]:
+    """One binary COPY of the rows straight into a new or replaced layer's standalone
+    table (importers/swap.py): no staging table, no INSERT ... SELECT. Its ids come from
+    the table's default, the parent's sequence, so they follow the file's order."""
+    names = ["layer_id", "geom", "attributes", "name", "name_search", "time", "source_key"]
+    statement = sql.SQL("COPY {table} ({names}) FROM STDIN (FORMAT binary)").format(
+        table=sql.Identifier(table), names=sql.SQL(", ").join(map(sql.Identifier, names))
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy, _Feed(copy) as feed:
+        feed(binary_copy.HEADER)
+        yield OwnTable(layer_id, columns, feed)
+        feed(binary_copy.TRAILER)
+
+
+class OwnTable:
+    """The open COPY of a layer's own table (``own_table``): rows as the staging path's
+    INSERT ... SELECT (importers/sql/insert_features.sql) would write them."""
+
+    def __init__(self, layer_id: int, columns: list[Column], feed: "_Feed"):
+        self.columns = columns
+        self.copied = 0
+        self._layer_id = layer_id
+        self._feed = feed
+
+    def copy_batch(
+        self, first_row: int, checked: Checked, attributes: pa.Table, extra: dict[str, pa.Array]
+    ) -> int:
+        """Copy the batch's accepted rows (``Staging.copy_batch``'s arguments); returns how
+        many."""
+        keep = ~shapely.is_missing(checked.geoms)
+        count = int(keep.sum())
+        if count == 0:
+            return 0
+        mask = pa.array(keep)
+        kept = attributes.filter(mask)
+        values = [(c.name, c.pg_type, kept.column(c.name).combine_chunks()) for c in self.columns]
+        fields = [
+            binary_copy.field(pa.array(np.full(count, self._layer_id, dtype=np.int64)), "bigint"),
+            binary_copy.ewkb_field(checked.geoms[keep], STORAGE_SRID),
+            attributes_json.field(values, count),
+            binary_copy.field(pc.filter(extra["_name"], mask), "text"),
+            binary_copy.field(pc.filter(extra["_name_search"], mask), "text"),
+            binary_copy.field(pc.filter(extra["_time"], mask), "timestamptz"),
+            binary_copy.field(pa.array([""] * count), "text"),  # no key: '' as the INSERT wrote
+        ]
+        self._feed(binary_copy.rows(fields))
+        self.copied += count
+        return count
 
 
 class _Feed:

@@ -322,9 +322,9 @@ def test_a_replace_holds_writers_of_its_layer_until_it_commits(tmp_path, committ
     committed(lambda: do_import(_csv(tmp_path, ["Cũ"]), layer=SLUG, key="ma"))
     layer_id = committed(lambda: Layer.objects.get(slug=SLUG).pk)
     tried = {}
-    real_recount = swap.recount_pyramid
+    real_build = swap.build_indexes
 
-    def recount_while_another_writes(table, layer):
+    def build_while_another_writes(table, layer):
         with psycopg.connect(dsn()) as writer:
             writer.execute("SET lock_timeout = '200ms'")
             try:
@@ -334,9 +334,9 @@ def test_a_replace_holds_writers_of_its_layer_until_it_commits(tmp_path, committ
                 tried["error"] = None
             except psycopg.errors.LockNotAvailable as error:
                 tried["error"] = error
-        real_recount(table, layer)
+        real_build(table, layer)
 
-    monkeypatch.setattr(swap, "recount_pyramid", recount_while_another_writes)
+    monkeypatch.setattr(swap, "build_indexes", build_while_another_writes)
     try:
         second = _csv(tmp_path, ["Mới"], "moi.csv")
         report = committed(lambda: do_import(second, layer=SLUG, mode="replace", key="ma"))
