@@ -260,8 +260,8 @@ def run_case(label: str, path: Path, slug: str, table: str, expected: int, repea
     row("ogr2ogr, then the same INSERT into a layer", f"{both:.2f}", f"{expected / both:,.0f}",
         "", f"{their_s / both:.2f}x")  # fmt: skip
     row("  our import vs that", "", "", "", f"{both / our_s:.2f}x")
-    target = "the layer's own table" if timings.get("rows") == 0 else "staging"
-    row(f"  of which: read, check, COPY into {target}", f"{staged:.2f}",
+    target = "own table" if timings.get("rows") == 0 else "staging"
+    row(f"  of which: read, check, COPY to {target}", f"{staged:.2f}",
         f"{expected / staged:,.0f}", "", f"{their_s / staged:.2f}x")  # fmt: skip
     counted = "pyramid_counted" in timings  # by the importer as it read (importers/cells.py)
     if counted:
