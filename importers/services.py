@@ -6,8 +6,10 @@ tests all call ``run_import``. It vets and opens the file (``sources``), decides
 (``geometry``), stages the rows with COPY (``writer``) and, in the same transaction,
 creates, replaces, appends to or upserts the layer (or, for ``areas``, the shapes of a
 boundary generation). A new or replaced layer with no key skips staging: its row and
-table come first, and the COPY fills the table (``writer.own_table``). A dry run does all
-of it and rolls back, so its report is exact.
+table come first, and the COPY fills the table (``writer.own_table``), which is made,
+filled and indexed on connections of their own while this one counts the point pyramid
+(``side_build``). A dry run does all of it but the pyramid and rolls back, so its report
+is exact.
 """
 
 import gc
@@ -15,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -27,6 +30,7 @@ from importers.errors import ImportRefused
 from importers.opening import open_rows
 from importers.params import AREAS, ImportParams
 from importers.report import ImportReport
+from importers.side_build import SideBuild
 from layers.models import Layer
 
 Progress = Callable[[int, int], None]  # (rows read so far, rows in the file or -1)
@@ -46,7 +50,8 @@ def run_import(params: ImportParams, progress: Progress | None = None) -> Import
     reading, CRS decision and report, stored as the shapes of a boundary generation.
     """
     params.validate()
-    target = areas.import_rows if params.layer == AREAS else _import
+    builds: list[SideBuild] = []  # ended after the transaction (side_build.py)
+    target = areas.import_rows if params.layer == AREAS else partial(_import, builds=builds)
     started = time.monotonic()
     report = ImportReport(
         file=params.name,
@@ -71,6 +76,8 @@ def run_import(params: ImportParams, progress: Progress | None = None) -> Import
         except _RollBack:
             pass  # a dry run's counts stay: they are what the import would do
         finally:
+            for build in builds:
+                build.close(committed=report.committed)
             report.seconds = time.monotonic() - started
     return report
 
@@ -82,6 +89,7 @@ def _import(
     stream,
     report: ImportReport,
     progress: Progress | None,
+    builds: list[SideBuild],
 ) -> None:
     started = time.monotonic()
     layer = Layer.objects.filter(slug=params.layer).first()
@@ -113,13 +121,16 @@ def _import(
     report.fields = schema
     cells = PointCells.for_import(params.mode, layer, layer_type)  # while PostgreSQL copies
 
-    table = None
+    side = None
     if writer.copies_directly(params.mode, fields["key"], columns):
         # The rows go straight into the layer's own table, so the layer and the table come
-        # first; a refused import rolls them back as it rolls back everything else.
+        # first; a refused import rolls the layer back and drops the table (run_import).
         layer = _layer_to_write(params, layer, layer_type, schema, fields)
-        table = _own_table(params, layer)
-        rows = writer.own_table(table, layer.pk, columns)
+        if params.mode == "replace":
+            swap.hold_writers(layer.pk)
+        side = SideBuild.start(layer.pk)
+        builds.append(side)
+        rows = writer.own_table(side.table, layer.pk, columns, side.filler)
     else:
         rows = writer.staging(columns)
     with _collector_paused(), rows as copy:
@@ -150,12 +161,12 @@ def _import(
     if report.rejected_count and not params.partial:
         return
     writing = time.monotonic()
-    if table is None:
+    if side is None:
         _apply(params, layer, layer_type, schema, fields, columns, report, cells)
     else:
         report.imported = copy.copied
         report.timings["rows"] = 0.0  # copied with the reading, in read_check_stage
-        _index_and_swap(params, layer, table, report, cells)
+        _index_and_swap(params, layer, side.table, report, cells, side)
     report.timings["write"] = time.monotonic() - writing
 
 
@@ -227,29 +238,42 @@ def _layer_to_write(params, layer, layer_type, schema, fields) -> Layer:
 
 
 def _own_table(params, layer) -> str:
-    """A new or replaced layer's standalone table (importers/swap.py); a replace first
-    holds the writers of the old partition."""
+    """A new or replaced layer's standalone table (importers/swap.py), made in the
+    import's transaction; a replace first holds the writers of the old partition."""
     if params.mode == "replace":
         swap.hold_writers(layer.pk)
     return swap.new_table(layer.pk)
 
 
-def _index_and_swap(params, layer, table, report, cells: PointCells) -> None:
+def _index_and_swap(params, layer, table, report, cells: PointCells, side=None) -> None:
     """A new or replaced layer's filled table indexed once, counted into the pyramid (the
     cells the import counted as it read, where they are exact, importers/cells.py), its
-    tiles forgotten, and swapped in as the last step (importers/swap.py)."""
+    tiles forgotten, and swapped in as the last step (importers/swap.py). A side build's
+    indexes are built on its own connections meanwhile (importers/side_build.py). A dry
+    run leaves the pyramid alone: its cells would only be rolled back, leaving dead
+    entries in the shared pyramid's key."""
     timings = report.timings
     started = time.monotonic()
-    swap.build_indexes(table, layer.pk)
-    timings["indexes"] = time.monotonic() - started
+    if side is None:
+        swap.build_indexes(table, layer.pk)
+        timings["indexes"] = time.monotonic() - started
+    else:
+        side.build()
+    counting = time.monotonic()
     counted = cells.for_layer(layer, report.imported)
-    if counted is None:
+    if params.dry_run:
+        pass
+    elif counted is None:
         swap.recount_pyramid(table, layer.pk)
     else:  # the read loop's extra time, and a sign of which way the count went
         counted.copy_into(layer.slug)
         timings["pyramid_counted"] = counted.seconds
     swap.forget_tiles(layer.pk)
-    timings["pyramid"] = time.monotonic() - started - timings["indexes"]
+    timings["pyramid"] = time.monotonic() - counting
+    if side is not None:  # the indexes and the pyramid at once: the stage's wall time
+        side.finish()
+        timings["indexes"] = time.monotonic() - started
+        timings["indexes_with_pyramid"] = timings["indexes"]
     if params.mode == "replace":
         report.deleted = swap.old_count(layer.pk)
         if report.imported or report.deleted:

@@ -11,7 +11,9 @@ the old partition, then ATTACH of the new one. The parent has no foreign key to
 ``layers_feature``: the DROP takes ACCESS EXCLUSIVE on it until commit, so it waits at most
 ``SWAP_LOCK_TIMEOUT`` for it (every reader of the table queues behind a waiting one), and
 is retried before the import gives up (409).
-All in the import's transaction: a dry run or a failure leaves no table behind.
+All in the import's transaction: a dry run or a failure leaves no table behind. A layer
+whose rows skip staging has its table made, filled and indexed on connections of their
+own instead (importers/side_build.py), and swapped in the same way.
 """
 
 import time

@@ -8,8 +8,9 @@ the JSONB attributes and moves the rows into ``layers_feature`` in one INSERT (o
 UPDATE + INSERT for an upsert), or, for a new or replaced layer, into a table of its own
 that is swapped in at the end (importers/swap.py). When such a layer has no key and
 attributes importers/attributes_json.py encodes exactly, the rows skip staging: one COPY
-into that table, its jsonb built here (``own_table``). Everything happens in the
-caller's transaction, so an import is all or nothing.
+into that table, its jsonb built here (``own_table``), on a connection of its own
+(importers/side_build.py). Everything else happens in the caller's transaction, and the
+table becomes the layer's only at its commit, so an import is all or nothing.
 """
 
 import queue
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
@@ -152,15 +154,18 @@ def copies_directly(mode: str, key: str | None, columns: list[Column]) -> bool:
 
 
 @contextmanager
-def own_table(table: str, layer_id: int, columns: list[Column]) -> Iterator["OwnTable"]:
+def own_table(
+    table: str, layer_id: int, columns: list[Column], conn: psycopg.Connection
+) -> Iterator["OwnTable"]:
     """One binary COPY of the rows straight into a new or replaced layer's standalone
-    table (importers/swap.py): no staging table, no INSERT ... SELECT. Its ids come from
-    the table's default, the parent's sequence, so they follow the file's order."""
+    table, on the side build's connection (importers/side_build.py): no staging table, no
+    INSERT ... SELECT. Its ids come from the table's default, the parent's sequence, so
+    they follow the file's order."""
     names = ["layer_id", "geom", "attributes", "name", "name_search", "time", "source_key"]
     statement = sql.SQL("COPY {table} ({names}) FROM STDIN (FORMAT binary)").format(
         table=sql.Identifier(table), names=sql.SQL(", ").join(map(sql.Identifier, names))
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy, _Feed(copy) as feed:
+    with conn.cursor() as cursor, cursor.copy(statement) as copy, _Feed(copy) as feed:
         feed(binary_copy.HEADER)
         yield OwnTable(layer_id, columns, feed)
         feed(binary_copy.TRAILER)

@@ -57,9 +57,9 @@ DOUBLES = [0.1, -0.0, 1e-7, 1.5e300, 5e-324, 35970099669763968.0, 2.0**60, 1e23,
 def _direct_calls(monkeypatch) -> list[str]:
     calls, real = [], writer.own_table
 
-    def spy(table, layer_id, columns):
+    def spy(table, layer_id, columns, conn):
         calls.append(table)
-        return real(table, layer_id, columns)
+        return real(table, layer_id, columns, conn)
 
     monkeypatch.setattr(writer, "own_table", spy)
     return calls

@@ -155,11 +155,23 @@ def test_a_replaced_layer_has_only_the_new_files_cells(tmp_path):
     assert sum(n for key, (n, _sx, _sy) in cells.items() if key[1] == 0) == 86
 
 
-def test_a_dry_run_leaves_the_layers_cells_as_they_were(tmp_path):
+def _cells_written() -> int:
+    """Rows this transaction has inserted into the pyramid, rolled back ones too."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = 'tiles_pointcell'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_dry_run_leaves_the_layers_cells_as_they_were_and_writes_none(tmp_path):
     do_import(CITY, layer="thu")
-    before = _cells("thu")
+    before, written = _cells("thu"), _cells_written()
+    assert written > 0  # the import's own cells: the counter sees them
     report = do_import(_gpkg(tmp_path, _edge_points()), layer="thu", mode="replace", dry_run=True)
-    assert _counted_by_the_importer(report) and not report.committed
+    assert not report.committed and report.imported == len(_edge_points())
+    # No cell written and rolled back: those would leave dead entries in the shared key.
+    assert not _counted_by_the_importer(report) and _cells_written() == written
     assert _cells("thu") == before
 
 
