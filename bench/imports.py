@@ -272,7 +272,7 @@ def run_case(label: str, path: Path, slug: str, table: str, expected: int, repea
         row("    staged rows into the layer's own table", f"{timings['rows']:.2f}", "", "", "")
         pyramid = "cells copied in" if counted else "counted once"
         if "indexes_with_pyramid" in timings:  # importers/side_build.py: at the same time
-            row("    its indexes (two connections) and the pyramid, at once",
+            row("    its indexes and the pyramid, at once",
                 f"{timings['indexes_with_pyramid']:.2f}", "", "", "")  # fmt: skip
             row(f"      of which: point pyramid, {pyramid}", f"{timings['pyramid']:.2f}",
                 "", "", "")  # fmt: skip
