@@ -13,6 +13,7 @@ is exact.
 """
 
 import gc
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,8 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+import psycopg
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,8 @@ from importers.params import AREAS, ImportParams
 from importers.report import ImportReport
 from importers.side_build import SideBuild
 from layers.models import Layer
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (rows read so far, rows in the file or -1)
 
@@ -121,16 +125,23 @@ def _import(
     report.fields = schema
     cells = PointCells.for_import(params.mode, layer, layer_type)  # while PostgreSQL copies
 
-    side = None
+    side = table = None
     if writer.copies_directly(params.mode, fields["key"], columns):
         # The rows go straight into the layer's own table, so the layer and the table come
         # first; a refused import rolls the layer back and drops the table (run_import).
         layer = _layer_to_write(params, layer, layer_type, schema, fields)
         if params.mode == "replace":
             swap.hold_writers(layer.pk)
-        side = SideBuild.start(layer.pk)
-        builds.append(side)
-        rows = writer.own_table(side.table, layer.pk, columns, side.filler)
+        try:
+            side = SideBuild.start(layer.pk)
+        except psycopg.OperationalError:  # no connection to spare: built in this transaction
+            log.warning("import of %s built in its own transaction", params.layer, exc_info=True)
+            table = swap.new_table(layer.pk)
+            rows = writer.own_table(table, layer.pk, columns, connection.connection)
+        else:
+            builds.append(side)
+            table = side.table
+            rows = writer.own_table(table, layer.pk, columns, side.filler)
     else:
         rows = writer.staging(columns)
     with _collector_paused(), rows as copy:
@@ -161,12 +172,12 @@ def _import(
     if report.rejected_count and not params.partial:
         return
     writing = time.monotonic()
-    if side is None:
+    if table is None:
         _apply(params, layer, layer_type, schema, fields, columns, report, cells)
     else:
         report.imported = copy.copied
         report.timings["rows"] = 0.0  # copied with the reading, in read_check_stage
-        _index_and_swap(params, layer, side.table, report, cells, side)
+        _index_and_swap(params, layer, table, report, cells, side)
     report.timings["write"] = time.monotonic() - writing
 
 

@@ -59,8 +59,9 @@ def _connect() -> psycopg.Connection:
 
 
 class SideBuild:
-    """The table of one import (``start``): its COPY (``copy``), its indexes (``build``
-    then ``finish``), and its end (``close``, after the import's transaction)."""
+    """The table of one import (``start``): the connection whose COPY fills it
+    (``filler``), its indexes (``build`` then ``finish``), and its end (``close``, after
+    the import's transaction)."""
 
     def __init__(self, layer_id: int) -> None:
         self.layer_id = layer_id
@@ -109,7 +110,12 @@ class SideBuild:
             work.put((statement, method))
             if primary:
                 self._primary = primary
-        self._builders = [self._filler] + [_connect() for _ in range(_BUILDERS - 1)]
+        self._builders = [self._filler]
+        for _ in range(_BUILDERS - 1):
+            try:
+                self._builders.append(_connect())
+            except psycopg.OperationalError:  # the server has no connection to spare
+                log.warning("index builds of %s on one connection", self.table, exc_info=True)
         self._threads = [
             threading.Thread(target=self._run, args=(conn, work), name="import-index")
             for conn in self._builders

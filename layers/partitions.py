@@ -16,6 +16,7 @@ has no partition is refused by the partitioning itself.
 import logging
 
 from django.db import OperationalError, connection, transaction
+from psycopg import errors as pg_errors
 from psycopg import sql
 
 log = logging.getLogger(__name__)
@@ -148,8 +149,10 @@ def drop_orphan_partitions() -> list[str]:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
                 cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
-        except OperationalError:
-            log.warning("partition %s busy, left for the next sweep", name, exc_info=True)
+        except OperationalError as exc:
+            # Busy (autovacuum on a fresh partition, a long read) is expected: no traceback.
+            busy = isinstance(exc.__cause__, pg_errors.LockNotAvailable)
+            log.warning("partition %s busy, left for the next sweep", name, exc_info=not busy)
         else:
             dropped.append(name)
     return dropped

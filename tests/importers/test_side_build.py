@@ -150,3 +150,33 @@ def test_the_sweep_drops_a_dead_builders_table_and_spares_a_live_one():
     finally:
         live.close(committed=False)
     assert _builds(layer.pk) == []
+
+
+def _refuse_after(monkeypatch, allowed: int) -> None:
+    """The server refuses side connections after ``allowed`` of them (max_connections)."""
+    real, made = side_build._connect, []
+
+    def connect():
+        if len(made) >= allowed:
+            raise psycopg.OperationalError("sorry, too many clients already")
+        made.append(real())
+        return made[-1]
+
+    monkeypatch.setattr(side_build, "_connect", connect)
+
+
+@pytest.mark.parametrize("allowed", [0, 1])
+def test_without_connections_to_spare_the_import_still_builds_every_index(
+    tmp_path, allowed, monkeypatch
+):
+    do_import(_csv(tmp_path, ["Một"]), layer=SLUG)
+    _refuse_after(monkeypatch, allowed)
+    # 0: no side build at all, the table made in the import's transaction as with a key;
+    # 1: the filler alone builds the indexes.
+    report = do_import(_csv(tmp_path, ["Hai", "Ba"], "moi.csv"), layer=SLUG, mode="replace")
+    assert report.committed and (report.deleted, report.imported) == (1, 2)
+    assert ("indexes_with_pyramid" in report.timings) == (allowed == 1)
+    layer = Layer.objects.get(slug=SLUG)
+    assert _names(layer) == ["Ba", "Hai"] and _builds(layer.pk) == []
+    with connection.cursor() as cursor:
+        assert _indexes(cursor, partition_name(layer.pk)) == sorted((i, i) for i in INDEXES)
