@@ -11,19 +11,12 @@ from importers import side_build
 from importers.side_build import SideBuild, drop_orphan_builds
 from layers.models import Feature, Layer
 from layers.partitions import partition_name
-from tests.importers.conftest import do_import, write_csv
-from tests.layers.test_partitions import INDEXES, _indexes, _partitions
+from tests.importers.conftest import do_import
+from tests.layers.test_partitions import INDEXES, _csv, _indexes, _partitions
 from tests.sessions import dsn
 
 pytestmark = pytest.mark.django_db
 SLUG = "xay-ben"
-
-
-def _csv(tmp_path, names: list[str], file: str = "diem.csv", bad: bool = False):
-    rows = [[f"M-{i}", name, 106.65 + i * 0.01, 10.75] for i, name in enumerate(names)]
-    if bad:
-        rows[-1][2] = "không phải số"
-    return write_csv(tmp_path / file, ["ma", "ten", "lon", "lat"], rows)
 
 
 def _builds(layer_id: int) -> list[str]:
