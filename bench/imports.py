@@ -268,7 +268,7 @@ def run_case(label: str, path: Path, slug: str, table: str, expected: int, repea
         row("    counting the point pyramid as it reads", f"{timings['pyramid_counted']:.2f}",
             "", "", "")  # fmt: skip
     row("  of which: into the layer + commit", f"{written:.2f}", "", "", "")
-    if "indexes" in timings:  # a new layer: its own table, indexed once, swapped in
+    if "indexes" in timings or "indexes_with_pyramid" in timings:  # its own table, swapped in
         row("    staged rows into the layer's own table", f"{timings['rows']:.2f}", "", "", "")
         pyramid = "cells copied in" if counted else "counted once"
         if "indexes_with_pyramid" in timings:  # importers/side_build.py: at the same time

@@ -136,12 +136,11 @@ def _import(
             side = SideBuild.start(layer.pk)
         except psycopg.OperationalError:  # no connection to spare: built in this transaction
             log.warning("import of %s built in its own transaction", params.layer, exc_info=True)
-            table = swap.new_table(layer.pk)
-            rows = writer.own_table(table, layer.pk, columns, connection.connection)
+            table, conn = swap.new_table(layer.pk), connection.connection
         else:
             builds.append(side)
-            table = side.table
-            rows = writer.own_table(table, layer.pk, columns, side.filler)
+            table, conn = side.table, side.filler
+        rows = writer.own_table(table, layer.pk, columns, conn)
     else:
         rows = writer.staging(columns)
     with _collector_paused(), rows as copy:
@@ -271,20 +270,18 @@ def _index_and_swap(params, layer, table, report, cells: PointCells, side=None) 
     else:
         side.build()
     counting = time.monotonic()
-    counted = cells.for_layer(layer, report.imported)
-    if params.dry_run:
-        pass
-    elif counted is None:
-        swap.recount_pyramid(table, layer.pk)
-    else:  # the read loop's extra time, and a sign of which way the count went
-        counted.copy_into(layer.slug)
-        timings["pyramid_counted"] = counted.seconds
+    if not params.dry_run:
+        counted = cells.for_layer(layer, report.imported)
+        if counted is None:
+            swap.recount_pyramid(table, layer.pk)
+        else:  # the read loop's extra time, and a sign of which way the count went
+            counted.copy_into(layer.slug)
+            timings["pyramid_counted"] = counted.seconds
     swap.forget_tiles(layer.pk)
     timings["pyramid"] = time.monotonic() - counting
     if side is not None:  # the indexes and the pyramid at once: the stage's wall time
         side.finish()
-        timings["indexes"] = time.monotonic() - started
-        timings["indexes_with_pyramid"] = timings["indexes"]
+        timings["indexes_with_pyramid"] = time.monotonic() - started
     if params.mode == "replace":
         report.deleted = swap.old_count(layer.pk)
         if report.imported or report.deleted:

@@ -67,7 +67,7 @@ class SideBuild:
         self.layer_id = layer_id
         self._filler = _connect()
         self.table = table_name(layer_id, self._filler.info.backend_pid)
-        self._builders: list[psycopg.Connection] = []
+        self._connections = [self._filler]  # the filler, then the other builders
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []
         self._primary = ""
@@ -110,15 +110,14 @@ class SideBuild:
             work.put((statement, method))
             if primary:
                 self._primary = primary
-        self._builders = [self._filler]
         for _ in range(_BUILDERS - 1):
             try:
-                self._builders.append(_connect())
+                self._connections.append(_connect())
             except psycopg.OperationalError:  # the server has no connection to spare
                 log.warning("index builds of %s on one connection", self.table, exc_info=True)
         self._threads = [
             threading.Thread(target=self._run, args=(conn, work), name="import-index")
-            for conn in self._builders
+            for conn in self._connections
         ]
         for thread in self._threads:
             thread.start()
@@ -177,7 +176,7 @@ class SideBuild:
         except psycopg.Error:
             log.warning("table %s left for the sweep", self.table, exc_info=True)
         finally:
-            for conn in {id(c): c for c in [self._filler, *self._builders]}.values():
+            for conn in self._connections:
                 conn.close()
 
 

@@ -158,9 +158,9 @@ def own_table(
     table: str, layer_id: int, columns: list[Column], conn: psycopg.Connection
 ) -> Iterator["OwnTable"]:
     """One binary COPY of the rows straight into a new or replaced layer's standalone
-    table, on the side build's connection (importers/side_build.py): no staging table, no
-    INSERT ... SELECT. Its ids come from the table's default, the parent's sequence, so
-    they follow the file's order."""
+    table, on ``conn`` (a side build's, importers/side_build.py, or the import's own when
+    none could connect): no staging table, no INSERT ... SELECT. Its ids come from the
+    table's default, the parent's sequence, so they follow the file's order."""
     names = ["layer_id", "geom", "attributes", "name", "name_search", "time", "source_key"]
     statement = sql.SQL("COPY {table} ({names}) FROM STDIN (FORMAT binary)").format(
         table=sql.Identifier(table), names=sql.SQL(", ").join(map(sql.Identifier, names))
