@@ -28,6 +28,7 @@ from django.db import OperationalError, connection, transaction
 from psycopg import sql
 
 from core.sql_files import load_sql
+from importers.swap import INDEX_MEMORY
 from layers.partitions import SWAP_LOCK_TIMEOUT, partition_name
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ log = logging.getLogger(__name__)
 # The two-key advisory lock (this, its backend's pid) a builder holds while it lives.
 _LOCK_SPACE = "hashtext('commonmap.feature_build')"
 _BUILDERS = 2  # connections building indexes at once: the machine's cores, not more
-# maintenance_work_mem per build, as swap.build_indexes (layers_feature_prepare says why).
+# maintenance_work_mem per build, as swap.build_indexes gives it (GIN's 16MB:
+# layers_feature_prepare says why).
 _MEMORY = {"gin": "16MB"}
-_DEFAULT_MEMORY = "256MB"
 _LOCK_TIMEOUT = "60s"
 
 
@@ -131,7 +132,7 @@ class SideBuild:
             try:
                 conn.execute(
                     "SELECT set_config('maintenance_work_mem', %s, false)",
-                    [_MEMORY.get(method, _DEFAULT_MEMORY)],
+                    [_MEMORY.get(method, INDEX_MEMORY)],
                 )
                 conn.execute(statement)
             except BaseException as exc:  # raised again by finish, in the importing thread

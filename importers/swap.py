@@ -30,6 +30,8 @@ from layers.partitions import OWN_PARTITION_SETTING, SWAP_LOCK_TIMEOUT, partitio
 from tiles.pyramid import recount_layer_sql
 
 SWAP_ATTEMPTS = 30
+# maintenance_work_mem of the GiST and btree builds (build_indexes says why).
+INDEX_MEMORY = "256MB"
 
 
 @contextmanager
@@ -72,7 +74,7 @@ def build_indexes(table: str, layer_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('maintenance_work_mem')")
         before = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('maintenance_work_mem', '256MB', true)")
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [INDEX_MEMORY])
         cursor.execute("SELECT layers_feature_prepare(%s, %s)", [table, layer_id])
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [before])
 
