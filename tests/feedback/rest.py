@@ -2,12 +2,18 @@
 with photos), taking a workflow step, and settings overrides."""
 
 import json
+from contextlib import contextmanager
 from io import BytesIO
+from types import SimpleNamespace
+from unittest import mock
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
+
+from feedback import ratelimit
 
 from .conftest import inside
 
@@ -35,9 +41,19 @@ def report(ward, **changes) -> dict:
     return {**body, **changes}
 
 
+@contextmanager
 def limits(**values):
-    """Override some COMMONMAP settings (rate limits, photo size)."""
-    return override_settings(COMMONMAP={**settings.COMMONMAP, **values})
+    """Override some COMMONMAP settings (rate limits, photo size), with the rate limiter's
+    clock held in the middle of the current minute. Its windows are fixed
+    (feedback/ratelimit.py): requests that straddled a minute's end were counted in two
+    windows, and a test expecting the third request refused saw it accepted."""
+    held = timezone.now().replace(second=30, microsecond=0)
+    clock = SimpleNamespace(now=lambda: held)
+    with (
+        override_settings(COMMONMAP={**settings.COMMONMAP, **values}),
+        mock.patch.object(ratelimit, "timezone", clock),
+    ):
+        yield
 
 
 def submit_as(client, user, ward, **changes) -> str:
