@@ -18,6 +18,7 @@ from procrastinate.manager import JobManager
 from importers import jobs as import_jobs
 from importers.side_build import drop_orphan_builds
 from layers.partitions import drop_orphan_partitions
+from tiles import cell_partitions
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +53,22 @@ async def retry_stalled_jobs(
 @app.task(name="geoportal.recover_stalled_jobs", queue=MAINTENANCE, pass_context=True)
 async def recover_stalled_jobs(context: JobContext, timestamp: int) -> dict:
     """Every minute: run again the jobs of dead workers, close lost import jobs, drop
-    deleted layers' feature partitions left over, and the tables of imports that died
-    building them."""
+    deleted layers' feature partitions left over, the tables of imports that died
+    building them, and the empty cell partitions of slugs no point layer has now."""
     retried = await retry_stalled_jobs(context.app.job_manager)
     lost = await sync_to_async(import_jobs.end_lost_jobs)()
     dropped = await sync_to_async(import_jobs.drop_unconfirmed_uploads)()
     # Deleted layers' partitions the deletion's own after-commit drop could not lock.
     partitions = await sync_to_async(drop_orphan_partitions)()
     builds = await sync_to_async(drop_orphan_builds)()
+    cells = await sync_to_async(cell_partitions.drop_orphans)()
     return {
         "retried": retried,
         "lost_imports": lost,
         "unconfirmed_uploads": dropped,
         "orphan_partitions": partitions,
         "orphan_builds": builds,
+        "orphan_cell_partitions": cells,
     }
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import shapely
 from django.db import connection
+from psycopg import sql
 from pyproj import Transformer
 
 from importers import binary_copy
@@ -45,12 +46,12 @@ _SHIFT = np.int64(1 << 31)  # a signed 32-bit cell index as an unsigned one, ord
 MERGE_AT = 2_000_000
 MAX_CELLS = 1_500_000
 _ROWS_PER_WRITE = 65_536  # cells per COPY write: a level's rows never all at once in memory
-_COPY = "COPY tiles_pointcell (layer, z, cx, cy, grp, n, sx, sy) FROM STDIN (FORMAT binary)"
+_COPY = "COPY {} (layer, z, cx, cy, grp, n, sx, sy) FROM STDIN (FORMAT binary)"
 
 
 class PointCells:
     """The level-``TOP_LEVEL`` cells of the points added so far (EPSG:4326 Points, as
-    stored), and ``copy_into`` to write every level of them into ``tiles_pointcell``.
+    stored), and ``copy_into`` to write every level of them into a table of the layer's cells.
 
     ``exact`` is False, and nothing is counted, for an import whose pyramid only the SQL
     counts, or as soon as a geometry is not a plain 2D point or does not project, or the
@@ -145,16 +146,17 @@ class PointCells:
             del cx, cy, n, sx, sy
             yield (level, *cells)
 
-    def copy_into(self, slug: str) -> int:
-        """The layer's cells replaced by these (same transaction); returns how many.
+    def copy_into(self, table: str, slug: str) -> int:
+        """These cells written into ``table`` as the layer's (its table of cells to swap
+        in, tiles/cell_partitions.py); returns how many.
 
         Each level goes to PostgreSQL as soon as it is made, so this process makes the next
         while PostgreSQL takes the last (inserting them is most of the time)."""
         count = 0
         pa.default_memory_pool().release_unused()  # the read's buffers, before the levels'
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM tiles_pointcell WHERE layer = %s", [slug])
-            with cursor.cursor.copy(_COPY) as copy:
+            statement = sql.SQL(_COPY).format(sql.Identifier(table))
+            with cursor.cursor.copy(statement) as copy:
                 copy.write(binary_copy.HEADER)
                 for z, *cells in self.levels():
                     for start in range(0, len(cells[0]), _ROWS_PER_WRITE):

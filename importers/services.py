@@ -34,6 +34,7 @@ from importers.params import AREAS, ImportParams
 from importers.report import ImportReport
 from importers.side_build import SideBuild
 from layers.models import Layer
+from tiles import cell_partitions
 
 log = logging.getLogger(__name__)
 
@@ -260,8 +261,9 @@ def _index_and_swap(params, layer, table, report, cells: PointCells, side=None) 
     cells the import counted as it read, where they are exact, importers/cells.py), its
     tiles forgotten, and swapped in as the last step (importers/swap.py). A side build's
     indexes are built on its own connections meanwhile (importers/side_build.py). A dry
-    run leaves the pyramid alone: its cells would only be rolled back, leaving dead
-    entries in the shared pyramid's key."""
+    run leaves the pyramid alone: its cells would only be rolled back. A point layer's
+    cells go to a table of their own, swapped in beside its features
+    (tiles/cell_partitions.py)."""
     timings = report.timings
     started = time.monotonic()
     if side is None:
@@ -270,13 +272,16 @@ def _index_and_swap(params, layer, table, report, cells: PointCells, side=None) 
     else:
         side.build()
     counting = time.monotonic()
-    if not params.dry_run:
+    cells_table = None
+    if not params.dry_run and layer.geometry_type in ("Point", "MultiPoint"):
+        cells_table = cell_partitions.new_table(layer.slug)
         counted = cells.for_layer(layer, report.imported)
         if counted is None:
-            swap.recount_pyramid(table, layer.pk)
+            swap.recount_pyramid(table, layer.pk, cells_table)
         else:  # the read loop's extra time, and a sign of which way the count went
-            counted.copy_into(layer.slug)
+            counted.copy_into(cells_table, layer.slug)
             timings["pyramid_counted"] = counted.seconds
+        cell_partitions.prepare(cells_table, layer.slug)
     swap.forget_tiles(layer.pk)
     timings["pyramid"] = time.monotonic() - counting
     if side is not None:  # the indexes and the pyramid at once: the stage's wall time
@@ -287,7 +292,7 @@ def _index_and_swap(params, layer, table, report, cells: PointCells, side=None) 
         if report.imported or report.deleted:
             Layer.objects.filter(pk=layer.pk).update(updated_at=timezone.now())
     swapping = time.monotonic()
-    swap.swap_in(table, layer.pk)
+    swap.swap_in(table, layer.pk, cells_table)
     timings["swap"] = time.monotonic() - swapping
 
 

@@ -3,14 +3,15 @@
 ``layers_feature`` has one partition per layer (layers/partitions.py). Instead of inserting a
 million rows through its indexes one by one, an import of mode create or replace fills a
 standalone table shaped like it (no index yet, no trigger), builds each index once over
-the whole table, adds the primary key and ``CHECK (layer_id = n)``, recounts the point
-pyramid from it, forgets the layer's cached tiles (here and, at commit, in the HTTP front),
-and only then, as the transaction's last statements, swaps it in: for a replace, DROP of
-the old partition, then ATTACH of the new one. The parent has no foreign key to
-``layers_layer`` (layers migration 0008 says why), so the swap locks nothing but
-``layers_feature``: the DROP takes ACCESS EXCLUSIVE on it until commit, so it waits at most
-``SWAP_LOCK_TIMEOUT`` for it (every reader of the table queues behind a waiting one), and
-is retried before the import gives up (409).
+the whole table, adds the primary key and ``CHECK (layer_id = n)``, counts a point layer's
+pyramid from it into a table of the layer's cells (tiles/cell_partitions.py), forgets the
+layer's cached tiles (here and, at commit, in the HTTP front), and only then, as the
+transaction's last statements, swaps both in: for a replace, DROP of the old partitions,
+then ATTACH of the new ones. The parent has no foreign key to ``layers_layer`` (layers
+migration 0008 says why), so the swap locks nothing but ``layers_feature`` and
+``tiles_pointcell``: a DROP takes ACCESS EXCLUSIVE on its parent until commit, so it waits
+at most ``SWAP_LOCK_TIMEOUT`` for it (every reader of the table queues behind a waiting
+one), and is retried before the import gives up (409).
 All in the import's transaction: a dry run or a failure leaves no table behind. A layer
 whose rows skip staging has its table made, filled and indexed on connections of their
 own instead (importers/side_build.py), and swapped in the same way.
@@ -27,6 +28,7 @@ from psycopg import sql
 
 from importers.errors import LayerBusy
 from layers.partitions import OWN_PARTITION_SETTING, SWAP_LOCK_TIMEOUT, partition_name
+from tiles import cell_partitions
 from tiles.pyramid import recount_layer_sql
 
 SWAP_ATTEMPTS = 30
@@ -49,7 +51,7 @@ def own_partition() -> Iterator[None]:
 def hold_writers(layer_id: int) -> None:
     """A replace: the layer's partition locked against writes until the import commits
     (SHARE: readers go on). An edit committed meanwhile would go with the old rows, and the
-    cells its trigger counted would collide with the recount's (a plain INSERT)."""
+    cells its trigger counted with the old partition of cells."""
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.Identifier(partition_name(layer_id)))
@@ -79,13 +81,14 @@ def build_indexes(table: str, layer_id: int) -> None:
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [before])
 
 
-def recount_pyramid(table: str, layer_id: int) -> None:
-    """The layer's point-pyramid cells counted again from the new table (tiles/pyramid.py)."""
+def recount_pyramid(table: str, layer_id: int, cells: str) -> None:
+    """The layer's point-pyramid cells counted again from the new table (tiles/pyramid.py)
+    into ``cells``, the table of its cells to swap in beside it (tiles/cell_partitions.py)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT slug FROM layers_layer WHERE id = %s", [layer_id])
         slug = cursor.fetchone()[0]
-        source = sql.Identifier(table).as_string(cursor.connection)
-        cursor.execute(recount_layer_sql(source=source), [slug, layer_id])
+        quoted = [sql.Identifier(name).as_string(cursor.connection) for name in (table, cells)]
+        cursor.execute(recount_layer_sql(source=quoted[0], target=quoted[1]), [slug, layer_id])
 
 
 def forget_tiles(layer_id: int) -> None:
@@ -108,26 +111,31 @@ def old_count(layer_id: int) -> int:
         return cursor.fetchone()[0]
 
 
-def swap_in(table: str, layer_id: int) -> None:
+def swap_in(table: str, layer_id: int, cells: str | None = None) -> None:
     """The last statements of the import: the old partition (if any) dropped, the new
-    table renamed to it and attached.
+    table renamed to it and attached; the same for the table of the layer's ``cells``, if
+    the import made one (tiles/cell_partitions.py).
 
-    Only the DROP waits with ``SWAP_LOCK_TIMEOUT`` (readers queue behind its ACCESS
-    EXCLUSIVE request), retried up to ``SWAP_ATTEMPTS`` times before the import fails
+    Only the DROPs wait with ``SWAP_LOCK_TIMEOUT`` (readers queue behind their ACCESS
+    EXCLUSIVE requests), retried up to ``SWAP_ATTEMPTS`` times before the import fails
     (409). A new layer's ATTACH asks for SHARE UPDATE EXCLUSIVE only, which no reader or
     writer waits behind, so it waits as long as it must (a layer being made elsewhere
     holds that lock until its transaction ends); after a DROP the lock is already ours."""
     target = partition_name(layer_id)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [target])
-        replacing = cursor.fetchone()[0]
-    for attempt in range(SWAP_ATTEMPTS if replacing else 1):
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL, slug FROM layers_layer WHERE id = %s",
+                       [target, layer_id])  # fmt: skip
+        replacing, slug = cursor.fetchone()
+    dropping = replacing or (cells is not None and cell_partitions.drops_a_partition(slug))
+    for attempt in range(SWAP_ATTEMPTS if dropping else 1):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 if replacing:  # dropped attached: DETACH would take the same lock
                     cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
                     cursor.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(target)))
                     cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+                if cells is not None:
+                    cell_partitions.swap_in(cursor, cells, slug)
                 cursor.execute(
                     sql.SQL("ALTER TABLE {} RENAME TO {}").format(
                         sql.Identifier(table), sql.Identifier(target)

@@ -13,8 +13,10 @@ The pyramid counts the tables of ``COUNTED_TABLES`` only (its triggers are migra
 layer clusters with ``cluster_source="grid"``, which the system check enforces (tiles/checks.py).
 
 An import of a new or replaced layer builds the pyramid of its layer once instead
-(``recount_layer_sql``), set-based, from the table of its own that it fills before swapping
-it in (importers/swap.py: that table has no trigger), in the same transaction.
+(``recount_layer_sql``, or the importer's own count, importers/cells.py), set-based, from
+the table of its own that it fills before swapping it in (importers/swap.py: that table has
+no trigger), into a table of the layer's cells swapped in beside it: ``tiles_pointcell``
+holds one partition per layer (tiles/cell_partitions.py).
 """
 
 WORLD = 40075016.685578488  # Web Mercator width in metres
@@ -121,10 +123,11 @@ BULK_SETTING = "commonmap.pyramid_bulk"
 SAVED_HASHAGG = "commonmap.recount_hashagg"
 
 
-def recount_layer_sql(source: str = "layers_feature") -> str:
+def recount_layer_sql(source: str = "layers_feature", target: str = "tiles_pointcell") -> str:
     """The cells of one layer (parameters: its slug, then its id) counted again from its
     rows in ``source`` (a relation name: the feature table, or an import's standalone table
-    not yet attached to it), equal to ``rebuild_sql``'s cells of the layer.
+    not yet attached to it) into ``target`` (the pyramid, or an import's table of the
+    layer's cells, tiles/cell_partitions.py), equal to ``rebuild_sql``'s cells of the layer.
 
     Built for a million points (bench/pyramid.py): each point's Web Mercator position is
     computed once (a Point is its own point on surface); a layer without counted attributes
@@ -134,13 +137,8 @@ def recount_layer_sql(source: str = "layers_feature") -> str:
     statement took longer than the work it saves).
 
     The cells go in with a plain INSERT, half the cost of ON CONFLICT (a speculative
-    insertion per row). The DELETE has just removed the layer's cells, and while the import
-    holds its layer no one else writes one: a new layer is invisible to others; a replaced
-    one's partition is locked against writes until the import commits
-    (importers/swap.py ``hold_writers``). A write that still reached the layer's cells
-    meanwhile (a whole-pyramid rebuild after a category rename) was miscounted under ON
-    CONFLICT, its delta added to the new counts; now the import fails on the primary key
-    (unique_violation) and can be run again.
+    insertion per row): the DELETE has just removed the layer's cells from ``target``, and
+    an import's own table of cells is seen by no one else until it is swapped in.
 
     The slug is a parameter, not a subquery: the planner then finds the layer's cells
     through the primary key instead of reading the whole table (2-4 s at 2,000,000 points)."""
@@ -178,9 +176,9 @@ def recount_layer_sql(source: str = "layers_feature") -> str:
         # The transaction's own setting comes back after the statement.
         f"SELECT set_config('{SAVED_HASHAGG}', current_setting('enable_hashagg'), true), "
         "set_config('enable_hashagg', 'off', true); "
-        "DELETE FROM tiles_pointcell WHERE layer = %s; "
+        f"DELETE FROM {target} WHERE layer = %s; "
         f"WITH {', '.join(ctes)} "
-        "INSERT INTO tiles_pointcell (layer, z, cx, cy, grp, n, sx, sy) "
+        f"INSERT INTO {target} (layer, z, cx, cy, grp, n, sx, sy) "
         f"SELECT (SELECT slug FROM lay), z, cx, cy, grp, n, sx, sy FROM ({levels}) AS d; "
         f"SELECT set_config('enable_hashagg', current_setting('{SAVED_HASHAGG}'), true)"
     )

@@ -73,10 +73,10 @@ def _indexes(cursor, table: str) -> list[tuple[str, str | None]]:
     return sorted(cursor.fetchall())
 
 
-def _own_locks(cursor) -> set[str]:
+def _own_locks(cursor, table: str = "layers_feature") -> set[str]:
     cursor.execute(
-        "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
-        "AND relation = 'layers_feature'::regclass"
+        "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = %s::regclass",
+        [table],
     )
     return {row[0] for row in cursor.fetchall()}
 
@@ -138,19 +138,20 @@ def test_the_build_holds_no_exclusive_lock_on_the_feature_table(tmp_path, monkey
     seen = []
     real_swap_in = swap.swap_in
 
-    def spy(table, layer_id):
+    def spy(table, layer_id, cells=None):
         with connection.cursor() as cursor:
-            seen.append(_own_locks(cursor))
-        real_swap_in(table, layer_id)
+            seen.append(_own_locks(cursor) | _own_locks(cursor, "tiles_pointcell"))
+        real_swap_in(table, layer_id, cells)
         with connection.cursor() as cursor:
-            seen.append(_own_locks(cursor))
+            seen.append(_own_locks(cursor) | _own_locks(cursor, "tiles_pointcell"))
 
     do_import(_csv(tmp_path, ["Một"]), layer=SLUG, key="ma")
     monkeypatch.setattr(swap, "swap_in", spy)
     report = do_import(_csv(tmp_path, ["Hai"], "moi.csv"), layer=SLUG, mode="replace", key="ma")
     assert (report.deleted, report.imported) == (1, 1)
     before, after = seen
-    assert "AccessExclusiveLock" not in before  # other layers' tiles were read meanwhile
+    # Neither the features nor the cells: other layers' tiles were read meanwhile.
+    assert "AccessExclusiveLock" not in before
     assert "AccessExclusiveLock" in after  # DETACH: held from here to the commit only
 
 
@@ -227,9 +228,9 @@ def test_a_replace_is_seen_whole_by_other_connections_and_told_to_the_front(tmp_
     real_swap_in = swap.swap_in
     pool = ThreadPoolExecutor(max_workers=1)
 
-    def swap_then_read(table, layer_id):
+    def swap_then_read(table, layer_id, cells=None):
         seen["before"] = names()  # the build is invisible to others
-        real_swap_in(table, layer_id)
+        real_swap_in(table, layer_id, cells)
         seen["after"] = pool.submit(names)  # waits for the commit, then reads
         swapped.set()
 
