@@ -24,12 +24,12 @@ import queue
 import threading
 
 import psycopg
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from psycopg import sql
 
 from core.sql_files import load_sql
 from importers.swap import INDEX_MEMORY
-from layers.partitions import SWAP_LOCK_TIMEOUT, partition_name
+from layers.partitions import drop_each, partition_name
 
 log = logging.getLogger(__name__)
 
@@ -182,25 +182,16 @@ class SideBuild:
 
 
 def drop_orphan_builds() -> list[str]:
-    """Drop the side builds' tables whose builder is gone (its process died): each in a
+    """Drop the side builds' tables whose builder is gone (its process died), each in a
     short transaction that takes the builder's advisory lock first, so a live build is
-    never touched, and waits at most ``SWAP_LOCK_TIMEOUT`` for the table. Returns the
-    tables dropped."""
-    dropped = []
+    never touched (``partitions.drop_each``). Returns the tables dropped."""
     with connection.cursor() as cursor:
         cursor.execute(load_sql("importers", "orphan_builds"))
-        found = cursor.fetchall()
-    for name, builder in found:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
-                cursor.execute(f"SELECT pg_try_advisory_xact_lock({_LOCK_SPACE}, %s::int)",
-                               [builder])  # fmt: skip
-                if not cursor.fetchone()[0]:
-                    continue  # its builder lives
-                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
-        except OperationalError:
-            log.warning("build table %s busy, left for the next sweep", name)
-        else:
-            dropped.append(name)
-    return dropped
+        builders = dict(cursor.fetchall())
+
+    def builder_gone(cursor, name: str) -> bool:
+        cursor.execute(f"SELECT pg_try_advisory_xact_lock({_LOCK_SPACE}, %s::int)",
+                       [builders[name]])  # fmt: skip
+        return cursor.fetchone()[0]
+
+    return drop_each(list(builders), "build table", builder_gone)

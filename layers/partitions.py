@@ -14,6 +14,7 @@ has no partition is refused by the partitioning itself.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.db import OperationalError, connection, transaction
 from psycopg import errors as pg_errors
@@ -137,22 +138,31 @@ def partition_name(layer_id: int) -> str:
 
 
 def drop_orphan_partitions() -> list[str]:
-    """Drop the (empty) partitions of deleted layers, each in a short transaction of its
-    own that waits at most ``SWAP_LOCK_TIMEOUT`` for the parent's lock; one it could not
-    lock is left for the next call. Returns the tables dropped."""
-    dropped = []
+    """Drop the (empty) partitions of deleted layers (``drop_each``). Returns the tables
+    dropped."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT layers_feature_orphans()")
         names = [row[0] for row in cursor.fetchall()]
+    return drop_each(names, "partition")
+
+
+def drop_each(names: list[str], what: str, may_drop: Callable | None = None) -> list[str]:
+    """Drop each table of ``names`` in a short transaction of its own that waits at most
+    ``SWAP_LOCK_TIMEOUT`` for each lock; ``may_drop(cursor, name)``, run first in that
+    transaction, may spare it. One it could not lock is left for the next sweep, logged
+    without a traceback (other errors keep theirs). Returns the tables dropped."""
+    dropped = []
     for name in names:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
+                if may_drop is not None and not may_drop(cursor, name):
+                    continue
                 cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
         except OperationalError as exc:
-            # Busy (autovacuum on a fresh partition, a long read) is expected: no traceback.
+            # Busy (autovacuum on a fresh table, a long read) is expected: no traceback.
             busy = isinstance(exc.__cause__, pg_errors.LockNotAvailable)
-            log.warning("partition %s busy, left for the next sweep", name, exc_info=not busy)
+            log.warning("%s %s busy, left for the next sweep", what, name, exc_info=not busy)
         else:
             dropped.append(name)
     return dropped

@@ -18,16 +18,11 @@ the parent, which no reader or writer waits for; DROP of a partition takes ACCES
 EXCLUSIVE on it, so it is run last in a transaction with ``SWAP_LOCK_TIMEOUT``.
 """
 
-import logging
-
-from django.db import OperationalError, connection, transaction
-from psycopg import errors as pg_errors
+from django.db import connection, transaction
 from psycopg import sql
 
-from layers.partitions import SWAP_LOCK_TIMEOUT
+from layers.partitions import SWAP_LOCK_TIMEOUT, drop_each
 from tiles.cell_deltas import DELTA_LAYERS
-
-log = logging.getLogger(__name__)
 
 # Cells that belong to no row of layers_layer: their partitions are never orphans.
 KEPT = ("facilities", *DELTA_LAYERS)
@@ -155,31 +150,21 @@ def swap_in(cursor, table: str, slug: str) -> None:
 
 
 def drop_orphans() -> list[str]:
-    """Drop the empty partitions of slugs no point layer has any longer, each in a short
-    transaction of its own that waits at most ``SWAP_LOCK_TIMEOUT`` for the parent's lock;
-    one still holding cells, or busy, is left. Returns the tables dropped."""
-    dropped = []
+    """Drop the empty partitions of slugs no point layer has any longer
+    (``partitions.drop_each``); one still holding cells is left. Returns the tables
+    dropped."""
     with connection.cursor() as cursor:
         cursor.execute(_ORPHANS, [list(KEPT)])
         names = [row[0] for row in cursor.fetchall()]
-    for name in names:
-        table = sql.Identifier(name)
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
-                # The parent first, as every reader and writer takes it: none then waits
-                # on the partition while holding the parent.
-                cursor.execute("LOCK TABLE ONLY tiles_pointcell IN ACCESS EXCLUSIVE MODE")
-                cursor.execute(sql.SQL("SELECT EXISTS (SELECT FROM {})").format(table))
-                if cursor.fetchone()[0]:
-                    continue  # cells not yet taken away (a recount to come): not ours to drop
-                cursor.execute(sql.SQL("DROP TABLE {}").format(table))
-        except OperationalError as exc:
-            busy = isinstance(exc.__cause__, pg_errors.LockNotAvailable)
-            log.warning("cell partition %s busy, left for the next sweep", name, exc_info=not busy)
-        else:
-            dropped.append(name)
-    return dropped
+    return drop_each(names, "cell partition", _empty)
+
+
+def _empty(cursor, name: str) -> bool:
+    """Whether the partition holds no cell, with the parent locked first, as every reader
+    and writer takes it: none then waits on the partition while holding the parent."""
+    cursor.execute("LOCK TABLE ONLY tiles_pointcell IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(sql.SQL("SELECT NOT EXISTS (SELECT FROM {})").format(sql.Identifier(name)))
+    return cursor.fetchone()[0]
 
 
 def drop_orphans_after_commit(sender, **kwargs) -> None:

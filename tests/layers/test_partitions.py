@@ -34,10 +34,12 @@ def _csv(tmp_path, names: list[str], file: str = "diem.csv", bad: bool = False):
     return write_csv(tmp_path / file, ["ma", "ten", "lon", "lat"], rows)
 
 
-def _partitions(cursor) -> dict[str, str]:
+def _partitions(cursor, parent: str = "layers_feature") -> dict[str, str]:
+    """Each partition of ``parent`` and its bound."""
     cursor.execute(
         "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
-        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'layers_feature'::regclass"
+        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+        [parent],
     )
     return dict(cursor.fetchall())
 

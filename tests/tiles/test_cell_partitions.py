@@ -14,6 +14,8 @@ from importers import swap
 from importers.errors import LayerBusy
 from layers.models import Feature, Layer
 from tests.importers.conftest import do_import, write_csv
+from tests.layers.test_partitions import _indexes
+from tests.layers.test_partitions import _partitions as partitions_of
 from tests.sessions import dsn
 from tests.tiles.test_pyramid_recount import _assert_layer_equals_the_rebuild, _cells
 from tiles import cell_partitions
@@ -29,29 +31,12 @@ def _csv(tmp_path, count: int, file: str = "diem.csv"):
 
 
 def _partitions(cursor) -> dict[str, str]:
-    """Each partition of the pyramid and its bound."""
-    cursor.execute(
-        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
-        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'tiles_pointcell'::regclass"
-    )
-    return dict(cursor.fetchall())
+    return partitions_of(cursor, "tiles_pointcell")
 
 
 def _oid(cursor, table: str) -> int | None:
     cursor.execute("SELECT to_regclass(%s)::oid", [table])
     return cursor.fetchone()[0]
-
-
-def _indexes(cursor, table: str) -> list[tuple[str, str | None]]:
-    """Each index of ``table`` without its name, and that of the parent index it is attached
-    to (None if none)."""
-    shape = r"regexp_replace(pg_get_indexdef({}), '^CREATE (.*INDEX) \S+ ON (ONLY )?\S+ ', '\1 ')"
-    cursor.execute(
-        f"SELECT {shape.format('i.indexrelid')}, {shape.format('p.inhparent')} FROM pg_index i "
-        "LEFT JOIN pg_inherits p ON p.inhrelid = i.indexrelid WHERE i.indrelid = %s::regclass",
-        [table],
-    )
-    return sorted(cursor.fetchall())
 
 
 PARENT_INDEXES = [
