@@ -26,18 +26,21 @@ class TilesConfig(AppConfig):
 
     def ready(self) -> None:
         """Reserve MapProxy's and the style's names, check clustered layers, hook the
-        triggers onto ``migrate``, drop a deleted layer's cell partition after its deletion
-        commits."""
-        from django.db.models.signals import post_delete
+        triggers onto ``migrate``, delete a deleted layer's cells at once and drop their
+        partition after the deletion commits."""
+        from django.db.models.signals import post_delete, pre_delete
 
         from layers.models import Layer
         from layers.registry import reserve
-        from tiles.cell_partitions import drop_orphans_after_commit
+        from tiles.cell_partitions import drop_orphans_after_commit, skip_counting_before_delete
         from tiles.checks import check_pyramid_layers
 
         reserve(*RESERVED_WORDS)
         checks.register(check_pyramid_layers, "layers")
         post_migrate.connect(_install_cache_triggers, sender=self, dispatch_uid="tiles-triggers")
+        pre_delete.connect(
+            skip_counting_before_delete, sender=Layer, dispatch_uid="tiles-delete-layer-cells"
+        )
         post_delete.connect(
             drop_orphans_after_commit, sender=Layer, dispatch_uid="tiles-drop-cell-partitions"
         )

@@ -18,11 +18,12 @@ the parent, which no reader or writer waits for; DROP of a partition takes ACCES
 EXCLUSIVE on it, so it is run last in a transaction with ``SWAP_LOCK_TIMEOUT``.
 """
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from psycopg import sql
 
 from layers.partitions import SWAP_LOCK_TIMEOUT, drop_each
 from tiles.cell_deltas import DELTA_LAYERS
+from tiles.pyramid import BULK_SETTING
 
 # Cells that belong to no row of layers_layer: their partitions are never orphans.
 KEPT = ("facilities", *DELTA_LAYERS)
@@ -169,5 +170,17 @@ def _empty(cursor, name: str) -> bool:
 
 def drop_orphans_after_commit(sender, **kwargs) -> None:
     """post_delete of a Layer: once the deletion commits, its emptied cells' partition goes
-    (in a short transaction of its own, as its features' partition does)."""
+    (in a short transaction of its own, as its features' partition does), and the
+    features' pyramid trigger counts again (``skip_counting_before_delete``)."""
+    with connections[kwargs.get("using", "default")].cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, '', true)", [BULK_SETTING])
     transaction.on_commit(drop_orphans)
+
+
+def skip_counting_before_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of a Layer: its cells deleted at once, and its features' deletion (which
+    follows) not counted out of the pyramid row by row, which took 32 of 40 s for a layer
+    of 1,000,000 points. Transaction-local, reset by ``drop_orphans_after_commit``."""
+    with connections[kwargs.get("using", "default")].cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_SETTING])
+        cursor.execute("DELETE FROM tiles_pointcell WHERE layer = %s", [instance.slug])

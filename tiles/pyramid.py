@@ -114,8 +114,9 @@ DROP_EMPTY_SQL = "DELETE FROM tiles_pointcell WHERE n <= 0"
 
 # Transaction-local (set_config(..., true)): while it is "on", the feature trigger leaves the
 # pyramid alone (migrations 0008, 0010); whoever sets it recounts what it wrote
-# (``recount_layer_sql``) before its transaction ends. Imports no longer need it (their rows
-# go to a table of their own); bench/pyramid.py writes its points with it.
+# (``recount_layer_sql``) before its transaction ends, or deletes the cells itself (a layer's
+# deletion, tiles/cell_partitions.py). Imports no longer need it (their rows go to a table of
+# their own); bench/pyramid.py writes its points with it.
 BULK_SETTING = "commonmap.pyramid_bulk"
 
 

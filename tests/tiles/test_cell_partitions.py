@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import pre_delete
 from django.utils import translation
 
 from importers import swap
@@ -20,6 +21,7 @@ from tests.sessions import dsn
 from tests.tiles.test_pyramid_recount import _assert_layer_equals_the_rebuild, _cells
 from tiles import cell_partitions
 from tiles.cell_partitions import KEPT, partition_name
+from tiles.pyramid import BULK_SETTING
 
 pytestmark = pytest.mark.django_db
 SLUG = "o-diem"
@@ -183,3 +185,57 @@ def test_a_deleted_layers_cells_partition_goes_once_the_deletion_commits(committ
     name = committed(make_and_delete)
     with connection.cursor() as cursor:
         assert name not in _partitions(cursor)
+
+
+def _cells_updated() -> int:
+    """Cells this transaction has updated in the pyramid's partitions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_xact_user_tables "
+            "WHERE relname LIKE 'tiles\\_pointcell\\_%'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_deleted_layers_cells_go_at_once_and_the_next_write_is_counted_again():
+    kept = Layer.objects.create(slug="o-con-lai", title="Còn lại", geometry_type="Point")
+    gone = Layer.objects.create(slug=SLUG, title="Ô điểm", geometry_type="Point")
+    for i in range(3):
+        Feature.objects.create(layer=gone, geom=Point(106.7 + i * 0.01, 10.78, srid=4326))
+    Feature.objects.create(layer=kept, geom=Point(106.71, 10.79, srid=4326))
+    updated = _cells_updated()
+    gone.delete()
+    assert _cells(SLUG) == {}
+    assert _cells_updated() == updated  # deleted, not counted down to zero first
+    # The features' deletion was not counted out row by row, and the setting is back:
+    # a later write in the same transaction is counted.
+    Feature.objects.create(layer=kept, geom=Point(106.72, 10.8, srid=4326))
+    cells = _assert_layer_equals_the_rebuild("o-con-lai")
+    assert sum(n for key, (n, _sx, _sy) in cells.items() if key[1] == 0) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [BULK_SETTING])
+        assert cursor.fetchone()[0] == ""
+
+
+def test_a_layer_deletion_that_fails_leaves_its_cells_and_the_counting_on():
+    layer = Layer.objects.create(slug=SLUG, title="Ô điểm", geometry_type="Point")
+    Feature.objects.create(layer=layer, geom=Point(106.7, 10.78, srid=4326))
+    before = _cells(SLUG)
+    assert before
+
+    def full_disk(sender, **kwargs):  # after the cells' own receiver
+        raise RuntimeError("the disk is full")
+
+    pre_delete.connect(full_disk, sender=Layer, dispatch_uid="test-full-disk")
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            layer.delete()
+    finally:
+        pre_delete.disconnect(sender=Layer, dispatch_uid="test-full-disk")
+    assert _cells(SLUG) == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [BULK_SETTING])
+        assert cursor.fetchone()[0] != "on"
+    Feature.objects.create(layer=layer, geom=Point(106.71, 10.78, srid=4326))
+    cells = _assert_layer_equals_the_rebuild(SLUG)
+    assert sum(n for key, (n, _sx, _sy) in cells.items() if key[1] == 0) == 2
