@@ -19,7 +19,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY . .
 RUN COMMONMAP_DEV=1 python manage.py compilemessages --verbosity 0 \
- && COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0
+ && COMMONMAP_DEV=1 python manage.py collectstatic --noinput --verbosity 0 \
+ && python -m compileall -q -j 0 -x '/node_modules/' .
 
 EXPOSE 8000
 # Migrate and load the demo areas and facilities (all idempotent), then serve.
