@@ -27,7 +27,7 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from importers.errors import LayerBusy
-from layers.partitions import OWN_PARTITION_SETTING, SWAP_LOCK_TIMEOUT, partition_name
+from layers.partitions import OWN_PARTITION_SETTING, drop_and_rename, partition_name
 from tiles import cell_partitions
 from tiles.pyramid import recount_layer_sql
 
@@ -130,18 +130,10 @@ def swap_in(table: str, layer_id: int, cells: str | None = None) -> None:
     for attempt in range(SWAP_ATTEMPTS if dropping else 1):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                if replacing:  # dropped attached: DETACH would take the same lock
-                    cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
-                    cursor.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(target)))
-                    cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+                drop_and_rename(cursor, table, target)
+                cursor.execute("SELECT layers_feature_attach(%s, %s)", [target, layer_id])
                 if cells is not None:
                     cell_partitions.swap_in(cursor, cells, slug)
-                cursor.execute(
-                    sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-                        sql.Identifier(table), sql.Identifier(target)
-                    )
-                )
-                cursor.execute("SELECT layers_feature_attach(%s, %s)", [target, layer_id])
             return
         except OperationalError as exc:
             if not isinstance(exc.__cause__, pg_errors.LockNotAvailable):

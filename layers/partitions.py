@@ -137,6 +137,19 @@ def partition_name(layer_id: int) -> str:
     return f"layers_feature_{int(layer_id)}"
 
 
+def drop_and_rename(cursor, table: str, target: str) -> None:
+    """In an import's swap: the old partition ``target`` (if any) dropped, waiting at most
+    ``SWAP_LOCK_TIMEOUT`` for its parent's ACCESS EXCLUSIVE lock (the caller retries), and
+    the new ``table`` renamed to it, to be attached next. Dropped attached: DETACH would
+    take the same lock."""
+    cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
+    cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(target)))
+    cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    cursor.execute(
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(table), sql.Identifier(target))
+    )
+
+
 def drop_orphan_partitions() -> list[str]:
     """Drop the (empty) partitions of deleted layers (``drop_each``). Returns the tables
     dropped."""

@@ -21,7 +21,7 @@ EXCLUSIVE on it, so it is run last in a transaction with ``SWAP_LOCK_TIMEOUT``.
 from django.db import connection, connections, transaction
 from psycopg import sql
 
-from layers.partitions import SWAP_LOCK_TIMEOUT, drop_each
+from layers.partitions import drop_and_rename, drop_each
 from tiles.cell_deltas import DELTA_LAYERS
 from tiles.pyramid import BULK_SETTING
 
@@ -134,15 +134,10 @@ def drops_a_partition(slug: str) -> bool:
 
 def swap_in(cursor, table: str, slug: str) -> None:
     """The layer's old partition (if any) dropped and ``table`` renamed to it and attached,
-    on the caller's cursor, inside its savepoint: the caller waits with
-    ``SWAP_LOCK_TIMEOUT`` for the DROP and retries (importers/swap.py)."""
+    on the caller's cursor, inside its savepoint: the caller retries a DROP that waited
+    too long (importers/swap.py)."""
     target = partition_name(slug)
-    cursor.execute("SET LOCAL lock_timeout = %s", [SWAP_LOCK_TIMEOUT])
-    cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(target)))
-    cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
-    cursor.execute(
-        sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(table), sql.Identifier(target))
-    )
+    drop_and_rename(cursor, table, target)
     cursor.execute(
         sql.SQL("ALTER TABLE tiles_pointcell ATTACH PARTITION {} FOR VALUES IN ({})").format(
             sql.Identifier(target), sql.Literal(slug)
