@@ -261,6 +261,41 @@ def test_every_encodable_type_matches_postgresql_s_own_jsonb():
     )
 
 
+def test_attributes_with_a_value_on_every_row_are_joined_in_one_pass_beside_sparse_ones():
+    """Columns without NULLs (the one-pass join), with some NULLs (pairs left out where
+    NULL) and with none at all, in any order; text needing escapes, and text the byte
+    check passes as clean (Vietnamese, a sliced array's neighbours holding a quote)."""
+    behind_a_quote = pa.array(['"', "Bến Nghé", "Cần Giờ", "Thủ Đức", "Tân Định", "x"]).slice(1)
+    _same_as_postgresql(
+        {
+            "ten": pa.array(["Bến Thành", "Sài Gòn", "Chợ Lớn", "Gò Vấp", "Củ Chi"]),
+            "so": pa.array([1, 2, 3, 4, 5], pa.int64()),
+            "ghi_chu": pa.array(['a "quote"', "back\\slash", "line\nbreak", "\x01", ""]),
+            "thieu": pa.array([None, "có", None, "có", None]),
+            "rong": pa.array([None] * 5, pa.string()),
+            "lat": pa.array([10.77, -0.0, 1e-7, 3.5, 2.0**60]),
+            "phuong": behind_a_quote,
+            "ok": pa.array([True, False, True, True, False]),
+        }
+    )
+    only_sparse = pa.array([None, "x", None], pa.string())
+    encoded = attributes_json.field([("a", "text", only_sparse)], 3)
+    assert binary_copy.rows([encoded]).tobytes() == (
+        b"\x00\x01\x00\x00\x00\x03\x01{}"
+        b"\x00\x01\x00\x00\x00\x0a\x01{\"a\":\"x\"}"
+        b"\x00\x01\x00\x00\x00\x03\x01{}"
+    )
+
+
+def test_the_byte_check_finds_what_needs_escaping_and_passes_clean_text():
+    assert not attributes_json._may_need_escapes(pa.array(["Phường 1", "Bến Nghé", None]))
+    for dirty in ['a"b', "a\\b", "a\nb", "\x1f"]:
+        assert attributes_json._may_need_escapes(pa.array(["clean", dirty]))
+    sliced = pa.array(['"', "sạch"]).slice(1)  # the quote is in the buffer, not the values
+    assert attributes_json._may_need_escapes(sliced)
+    assert attributes_json._escaped(sliced).to_pylist() == ["sạch"]
+
+
 def test_no_attributes_make_an_empty_object():
     encoded = attributes_json.field([], 3)
     assert binary_copy.rows([encoded]).tobytes() == b"\x00\x01\x00\x00\x00\x03\x01{}" * 3
