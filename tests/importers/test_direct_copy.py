@@ -282,7 +282,7 @@ def test_attributes_with_a_value_on_every_row_are_joined_in_one_pass_beside_spar
     encoded = attributes_json.field([("a", "text", only_sparse)], 3)
     assert binary_copy.rows([encoded]).tobytes() == (
         b"\x00\x01\x00\x00\x00\x03\x01{}"
-        b"\x00\x01\x00\x00\x00\x0a\x01{\"a\":\"x\"}"
+        b'\x00\x01\x00\x00\x00\x0a\x01{"a":"x"}'
         b"\x00\x01\x00\x00\x00\x03\x01{}"
     )
 
