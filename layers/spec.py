@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from psycopg.sql import SQL, Composable, Composed, Literal
@@ -56,6 +58,8 @@ def _typed(field: "Field", raw: str):
             value = parse_datetime(raw)
             if value is None:
                 raise ValueError(raw)
+            if timezone.is_naive(value):  # the city's time, as an import reads one
+                value = timezone.make_aware(value, timezone.get_default_timezone())
             return within_postgresql_offsets(value)
     except ValueError:
         raise InvalidParameter(
@@ -97,13 +101,29 @@ class Field:
             return SQL("t.attributes ->> {}").format(Literal(self.attribute))
         return SQL("({})::text").format(SQL(self.sql))
 
+    def sort_key(self) -> Composable:
+        """What the property sorts by: its value, or for a date-time attribute (kept as
+        the file spelled it: offsets, fractions) the instant it names."""
+        if self.attribute and self.type == "datetime":
+            return self._instant()
+        return self.expression()
+
+    def _instant(self) -> Composable:
+        """A date-time attribute as a timestamptz, NULL where it is none (layers migration
+        0010); without an offset, in the city's time zone."""
+        return SQL("layers_attribute_instant({}, {})").format(
+            self.text(), Literal(settings.TIME_ZONE)
+        )
+
     def condition(self, raw: str) -> Composable:
         """The SQL condition ``property = raw``, its values as literals: a comma separates
         values of which any may match (spaces around them ignored); ``\\,`` is a comma
-        inside a value."""
+        inside a value. A date-time matches the same instant, whatever its offset."""
         parts = [p.strip().replace("\\,", ",") for p in _UNESCAPED_COMMA.split(raw)]
         parts = parts if raw else [raw]
         values = [_typed(self, part) for part in parts]
+        if self.attribute and self.type == "datetime":
+            return SQL("{} = ANY({}::timestamptz[])").format(self._instant(), Literal(values))
         if self.attribute:
             # Containment uses the GIN index on attributes.
             contains = SQL("t.attributes @> {}::jsonb")
