@@ -196,7 +196,7 @@ def _order(spec: LayerSpec, query: FeatureQuery) -> sql.Composed:
         terms.append(sql.SQL("_distance"))
     for prop, descending in query.sort:
         direction = sql.SQL("DESC" if descending else "ASC")
-        terms.append(sql.SQL("{} {} NULLS LAST").format(prop.sort_key(), direction))
+        terms.append(sql.SQL("{} {} NULLS LAST").format(prop.expression(), direction))
     terms.append(spec.identifier())
     return sql.SQL(", ").join(terms)
 

@@ -10,7 +10,7 @@ Visibility: a staff-only property is served only to users with the
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -101,13 +101,6 @@ class Field:
             return SQL("t.attributes ->> {}").format(Literal(self.attribute))
         return SQL("({})::text").format(SQL(self.sql))
 
-    def sort_key(self) -> Composable:
-        """What the property sorts by: its value, or for a date-time attribute (kept as
-        the file spelled it: offsets, fractions) the instant it names."""
-        if self.attribute and self.type == "datetime":
-            return self._instant()
-        return self.expression()
-
     def _instant(self) -> Composable:
         """A date-time attribute as a timestamptz, NULL where it is none (layers migration
         0010); without an offset, in the city's time zone."""
@@ -115,15 +108,38 @@ class Field:
             self.text(), Literal(settings.TIME_ZONE)
         )
 
+    def _same_instant(self, values: list[datetime]) -> Composable:
+        """A date-time attribute naming one of ``values``. A date spelled in full (ten
+        characters, then a time or nothing) that is no neighbour of an asked instant's UTC
+        date cannot name it, whatever its offset (at most 16 hours): only the rows that
+        pass that cheap test, or spell their date otherwise, are read as instants."""
+        text = self.text()
+        return SQL(
+            "CASE WHEN substr({t}, 5, 1) IN ('-', '/') AND substr({t}, 8, 1) IN ('-', '/') "
+            "AND substr({t}, 11, 1) IN ('', 'T', ' ') "
+            "AND NOT replace(left({t}, 10), '/', '-') = ANY({days}::text[]) THEN false "
+            "ELSE {instant} = ANY({values}::timestamptz[]) END"
+        ).format(
+            t=text, days=Literal(_neighbour_days(values)), instant=self._instant(),
+            values=Literal(values),
+        )  # fmt: skip
+
     def condition(self, raw: str) -> Composable:
         """The SQL condition ``property = raw``, its values as literals: a comma separates
         values of which any may match (spaces around them ignored); ``\\,`` is a comma
-        inside a value. A date-time matches the same instant, whatever its offset."""
+        inside a value.
+
+        A date-time attribute, kept as the file spelled it (offsets, fractions), matches the
+        same instant in any spelling: the rows whose date is near an asked instant's are
+        read as instants (about 1.6 us a row), where the containment below uses the GIN
+        index. An order by it stays its text's
+        (``expression``), chronological when the file spells its times alike, as GDAL's
+        drivers do: read as instants, a million rows took seconds to sort, not 0.15 s."""
         parts = [p.strip().replace("\\,", ",") for p in _UNESCAPED_COMMA.split(raw)]
         parts = parts if raw else [raw]
         values = [_typed(self, part) for part in parts]
         if self.attribute and self.type == "datetime":
-            return SQL("{} = ANY({}::timestamptz[])").format(self._instant(), Literal(values))
+            return self._same_instant(values)
         if self.attribute:
             # Containment uses the GIN index on attributes.
             contains = SQL("t.attributes @> {}::jsonb")
@@ -226,6 +242,19 @@ class LayerPaint:
 def hex_rgb(colour: str) -> tuple[int, int, int]:
     """(r, g, b) of a ``#rrggbb`` colour."""
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _neighbour_days(moments: list[datetime]) -> list[str]:
+    """The UTC dates of ``moments`` and the days either side (those within the calendar)."""
+    days = set()
+    for moment in moments:
+        day = moment.astimezone(UTC).date()
+        for step in (-1, 0, 1):
+            try:
+                days.add((day + timedelta(days=step)).isoformat())
+            except OverflowError:  # before 0001-01-01 or after 9999-12-31
+                continue
+    return sorted(days)
 
 
 def _json_value(value):
