@@ -10,7 +10,7 @@ Visibility: a staff-only property is served only to users with the
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -110,9 +110,9 @@ class Field:
 
     def _same_instant(self, values: list[datetime]) -> Composable:
         """A date-time attribute naming one of ``values``. A date spelled in full (ten
-        characters, then a time or nothing) that is no neighbour of an asked instant's UTC
-        date cannot name it, whatever its offset (at most 16 hours): only the rows that
-        pass that cheap test, or spell their date otherwise, are read as instants."""
+        characters, then a time or nothing) that is none of ``_neighbour_days`` cannot
+        name one, whatever its offset: only the rows that pass that cheap test, or spell
+        their date otherwise, are read as instants."""
         text = self.text()
         return SQL(
             "CASE WHEN substr({t}, 5, 1) IN ('-', '/') AND substr({t}, 8, 1) IN ('-', '/') "
@@ -132,9 +132,9 @@ class Field:
         A date-time attribute, kept as the file spelled it (offsets, fractions), matches the
         same instant in any spelling: the rows whose date is near an asked instant's are
         read as instants (about 1.6 us a row), where the containment below uses the GIN
-        index. An order by it stays its text's
-        (``expression``), chronological when the file spells its times alike, as GDAL's
-        drivers do: read as instants, a million rows took seconds to sort, not 0.15 s."""
+        index. An order by it stays its text's (``expression``), chronological when the
+        file spells its times alike, as GDAL's drivers do: read as instants, 2,000,000 rows
+        took 4.0 s to sort where their text takes 1.3 s."""
         parts = [p.strip().replace("\\,", ",") for p in _UNESCAPED_COMMA.split(raw)]
         parts = parts if raw else [raw]
         values = [_typed(self, part) for part in parts]
@@ -245,13 +245,15 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 
 def _neighbour_days(moments: list[datetime]) -> list[str]:
-    """The UTC dates of ``moments`` and the days either side (those within the calendar)."""
+    """The days a date spelled with any offset (at most 16 hours) may give for one of
+    ``moments``: its own date (in its own offset, which may be 16 hours from UTC too) and
+    two days either side, within the calendar. Python cannot always turn an instant of
+    year 1 or 9999 to UTC; this never needs to."""
     days = set()
     for moment in moments:
-        day = moment.astimezone(UTC).date()
-        for step in (-1, 0, 1):
+        for step in range(-2, 3):
             try:
-                days.add((day + timedelta(days=step)).isoformat())
+                days.add((moment.date() + timedelta(days=step)).isoformat())
             except OverflowError:  # before 0001-01-01 or after 9999-12-31
                 continue
     return sorted(days)
